@@ -1,0 +1,55 @@
+// timestamp.hpp — the timestamps of spec section 1 and calendar periods.
+//
+// A timestamp is a signed 64-bit count of Unix seconds (UTC). Accepted input:
+//   INTEGER  Unix seconds
+//   REAL     Unix seconds, fraction dropped (floor)
+//   TEXT     YYYY-MM-DD, YYYY-MM-DD HH:MM, YYYY-MM-DD HH:MM:SS, an optional
+//            .fff... after the seconds (dropped), 'T' instead of the space,
+//            and after a time an optional Z or +HH:MM / -HH:MM (to UTC)
+// The date is calendar-checked (2017-02-30 is refused). Years 0000..9999.
+// Anything else throws penalty::Error with a message that names the value
+// and the accepted forms (the caller prefixes the function and argument).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "value.hpp"
+
+namespace penalty {
+
+using Time = std::int64_t;  // Unix seconds, UTC
+
+constexpr Time kSecondsPerDay = 86400;
+// 0000-01-01 00:00:00 and 9999-12-31 23:59:59, the accepted range.
+constexpr Time kMinTime = -62167219200;
+constexpr Time kMaxTime = 253402300799;
+
+// The accepted forms, as quoted in every timestamp error.
+extern const char* const kTimestampForms;
+
+// Parses any accepted SQL value. Throws penalty::Error.
+Time parse_timestamp(const ValueView& v);
+
+// Parses TEXT only (no type dispatch). Throws penalty::Error.
+Time parse_timestamp_text(std::string_view s);
+
+// Parses a UTC offset '+HH:MM' / '-HH:MM' within +-14:00 into seconds.
+// Returns false when `s` is not of that form.
+bool parse_utc_offset(std::string_view s, Time& seconds);
+
+// 'YYYY-MM-DD HH:MM:SS', as SQLite's datetime().
+std::string format_timestamp(Time t);
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d);
+
+// Floor division, for negative times.
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    std::int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+}  // namespace penalty

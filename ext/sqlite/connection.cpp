@@ -1,0 +1,43 @@
+// connection.cpp — the rules cache of one connection.
+#include "connection.hpp"
+
+#include <fmt/format.h>
+
+#include "glue.hpp"
+#include "rules_loader.hpp"
+
+namespace penalty::glue {
+
+void Connection::release(void* self) {
+    auto* c = static_cast<Connection*>(self);
+    if (c->refs_.fetch_sub(1) == 1) delete c;
+}
+
+Connection::Key Connection::current_key() const {
+    Key k;
+    // A schema that is not open ("temp" before first use) answers an error:
+    // its version then stays 0, which is right, since nothing is in it.
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &k.main_version) != SQLITE_OK) k.main_version = 0;
+    if (sqlite3_file_control(db_, "temp", SQLITE_FCNTL_DATA_VERSION, &k.temp_version) != SQLITE_OK) k.temp_version = 0;
+    k.changes = sqlite3_total_changes(db_);
+    return k;
+}
+
+const Compiled& Connection::compiled(std::string_view name) {
+    const Key now = current_key();
+    if (!(now == key_)) {
+        cache_.clear();
+        key_ = now;
+    }
+    auto it = cache_.find(name);
+    if (it == cache_.end()) it = cache_.emplace(std::string(name), compile_ruleset(load_rules(db_, name))).first;
+    return it->second;
+}
+
+std::shared_ptr<const Ruleset> Connection::ruleset(std::string_view name) {
+    const Compiled& c = compiled(name);
+    if (!c.ruleset) throw Error(fmt::format("ruleset {}: {}", sql_literal(ValueView::text(name)), c.error_text()));
+    return c.ruleset;
+}
+
+}  // namespace penalty::glue

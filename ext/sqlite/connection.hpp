@@ -1,0 +1,60 @@
+// connection.hpp — the per-connection state: the rules cache.
+//
+// One Connection is created per sqlite3* by the entry point and passed as
+// the user-data pointer of every function and module it registers (never a
+// global). It is reference-counted: each registration holds one reference
+// and SQLite's destructor callbacks release them, so it lives exactly as
+// long as the last function or module of the connection.
+//
+// Cache validity: compiled rulesets are reused while the key
+//   (data version of "main", data version of "temp", sqlite3_total_changes)
+// is unchanged. SQLITE_FCNTL_DATA_VERSION changes on every commit, by this
+// connection or by any other; total_changes changes on every row this
+// connection writes, inside a transaction too. Rules kept in an ATTACHED
+// database and changed by another connection are not seen: keep rules in
+// main (or temp).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "../core/rules_compile.hpp"
+#include "sqlite_api.hpp"
+
+namespace penalty::glue {
+
+class Connection {
+public:
+    explicit Connection(sqlite3* db) : db_(db) {}
+
+    sqlite3* db() const { return db_; }
+
+    // The compiled ruleset; throws Error("ruleset 'R': <table> row (...): ...")
+    // when it is invalid, SqliteError when the rule tables cannot be read.
+    std::shared_ptr<const Ruleset> ruleset(std::string_view name);
+
+    // The compile result with every problem (for penalty_check).
+    const Compiled& compiled(std::string_view name);
+
+    void retain() { refs_.fetch_add(1); }
+    static void release(void* self);  // an xDestroy callback
+
+private:
+    struct Key {
+        unsigned main_version = 0, temp_version = 0;
+        sqlite3_int64 changes = -1;
+        bool operator==(const Key& o) const {
+            return main_version == o.main_version && temp_version == o.temp_version && changes == o.changes;
+        }
+    };
+    Key current_key() const;
+
+    sqlite3* db_;
+    std::atomic<int> refs_{0};
+    Key key_;
+    std::map<std::string, Compiled, std::less<>> cache_;
+};
+
+}  // namespace penalty::glue

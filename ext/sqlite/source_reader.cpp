@@ -1,0 +1,160 @@
+// source_reader.cpp — the source query and per-seller batching.
+#include "source_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <strings.h>
+
+#include <fmt/format.h>
+
+#include "glue.hpp"
+
+namespace penalty::glue {
+
+std::string quote_identifier(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+namespace {
+
+bool same_seller(sqlite3_value* a, sqlite3_stmt* st) {
+    const int ta = sqlite3_value_type(a), tb = sqlite3_column_type(st, 0);
+    const bool na = ta == SQLITE_INTEGER || ta == SQLITE_FLOAT, nb = tb == SQLITE_INTEGER || tb == SQLITE_FLOAT;
+    if (na && nb) {
+        if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) return sqlite3_value_int64(a) == sqlite3_column_int64(st, 0);
+        return sqlite3_value_double(a) == sqlite3_column_double(st, 0);
+    }
+    if (ta != tb) return false;
+    if (ta == SQLITE_NULL) return true;
+    const void* pa = ta == SQLITE_TEXT ? static_cast<const void*>(sqlite3_value_text(a)) : sqlite3_value_blob(a);
+    const int la = sqlite3_value_bytes(a);
+    const void* pb = tb == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(st, 0)) : sqlite3_column_blob(st, 0);
+    const int lb = sqlite3_column_bytes(st, 0);
+    return la == lb && (la == 0 || std::memcmp(pa, pb, static_cast<std::size_t>(la)) == 0);
+}
+
+}  // namespace
+
+void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) {
+    if (source.find('\0') != std::string_view::npos)
+        throw Error(fmt::format("source {} contains a NUL character", sql_literal(ValueView::text(source))));
+    const std::string q = quote_identifier(source);
+    const std::string lit = sql_literal(ValueView::text(source));
+
+    // The source must exist and have the three columns.
+    Statement probe;
+    int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
+    if (rc != SQLITE_OK) {
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        throw Error(fmt::format("source {}: {}", lit, sqlite3_errmsg(db)));
+    }
+    for (const char* want : {"seller_id", "code", "occurred_at"}) {
+        bool found = false;
+        for (int c = 0; c < sqlite3_column_count(probe.get()) && !found; ++c) {
+            const char* name = sqlite3_column_name(probe.get(), c);
+            if (!name) throw std::bad_alloc();
+            found = strcasecmp(name, want) == 0;
+        }
+        if (!found)
+            throw Error(fmt::format("source {} has no column {} (expected seller_id, code, occurred_at; adapt "
+                                    "other schemas with a view)",
+                                    lit, want));
+    }
+    // Tables have a rowid; views and WITHOUT ROWID tables do not.
+    rc = sqlite3_prepare_v3(db, ("SELECT rowid FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    has_rowid_ = rc == SQLITE_OK;
+
+    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id, occurred_at{}",
+                                        has_rowid_ ? ", rowid" : "", q, filtered ? " WHERE seller_id = ?1" : "",
+                                        has_rowid_ ? ", rowid" : "");
+    check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
+             fmt::format("source {}", lit));
+    source_ = std::string(source);
+    filtered_ = filtered;
+}
+
+void SourceReader::start(sqlite3* db, const char* fn, std::string_view source, sqlite3_value* seller) {
+    db_ = db;
+    fn_ = fn;
+    const bool filtered = seller != nullptr;
+    if (!stmt_.get() || source != source_ || filtered != filtered_) prepare(db, source, filtered);
+    else check_rc(db, sqlite3_reset(stmt_.get()), fmt::format("source {}", sql_literal(ValueView::text(source))));
+    if (filtered) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
+    pending_ = false;
+    done_ = false;
+    has_last_code_ = false;  // the ruleset may differ from the last call
+}
+
+void SourceReader::row_error(const std::string& what) const {
+    std::string where = "seller_id = " + sql_literal(column_view(stmt_.get(), 0));
+    if (has_rowid_) where += fmt::format(", rowid {}", sqlite3_column_int64(stmt_.get(), 3));
+    throw Error(fmt::format("source {}, row with {}: {}", sql_literal(ValueView::text(source_)), where, what));
+}
+
+bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
+    out.events.clear();
+    out.rowids.clear();
+    out.unknown.clear();
+    sqlite3_value_free(out.seller);
+    out.seller = nullptr;
+    if (done_) return false;
+    sqlite3_stmt* st = stmt_.get();
+    for (;;) {
+        if (!pending_) {
+            const int rc = sqlite3_step(st);
+            if (rc == SQLITE_DONE) {
+                done_ = true;
+                break;
+            }
+            check_rc(db_, rc, fmt::format("reading source {}", sql_literal(ValueView::text(source_))));
+        }
+        pending_ = false;
+        if (!out.seller) {
+            out.seller = sqlite3_value_dup(sqlite3_column_value(st, 0));
+            if (!out.seller) throw std::bad_alloc();
+        } else if (!same_seller(out.seller, st)) {
+            pending_ = true;  // this row belongs to the next seller
+            break;
+        }
+        Event e;
+        try {
+            e.at = parse_timestamp(column_view(st, 2));
+        } catch (const Error& err) {
+            row_error(fmt::format("occurred_at: {}", err.what()));
+        }
+        const ValueView code = column_view(st, 1);
+        if (code.kind != Kind::Text) row_error(fmt::format("code is {}; expected TEXT", sql_literal(code)));
+        if (!has_last_code_ || code.s != last_code_) {
+            last_id_ = rules.code_id(code.s);
+            last_code_.assign(code.s);
+            has_last_code_ = true;
+        }
+        e.code = last_id_;
+        if (e.code < 0) {
+            e.code = -1 - static_cast<std::int32_t>(out.unknown.size());
+            out.unknown.emplace_back(code.s);
+        }
+        if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
+        e.seq = static_cast<std::uint32_t>(out.events.size());
+        if (has_rowid_) out.rowids.push_back(sqlite3_column_int64(st, 3));
+        out.events.push_back(e);
+    }
+    if (!out.seller) return false;
+    // Order by (time, rowid) — or (time, read order) without rowid.
+    auto before = [&](const Event& a, const Event& b) {
+        if (a.at != b.at) return a.at < b.at;
+        return has_rowid_ ? out.rowids[a.seq] < out.rowids[b.seq] : a.seq < b.seq;
+    };
+    if (!std::is_sorted(out.events.begin(), out.events.end(), before))
+        std::sort(out.events.begin(), out.events.end(), before);
+    return true;
+}
+
+}  // namespace penalty::glue

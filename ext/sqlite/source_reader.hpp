@@ -1,0 +1,74 @@
+// source_reader.hpp — reads a source table or view one seller at a time.
+//
+// The `source` argument of penalty_ledger / penalty_standings names a table
+// or view with the columns seller_id, code, occurred_at. The name is quoted
+// as one identifier ("..." with quotes doubled), so it can never inject SQL;
+// a missing table or column is an error that names it. The query is
+//
+//   SELECT seller_id, code, occurred_at[, rowid] FROM "<source>"
+//     [WHERE seller_id = ?1] ORDER BY seller_id, occurred_at[, rowid]
+//
+// so that with an index on (seller_id, occurred_at) SQLite streams the rows
+// in index order and memory is bounded by the largest seller. Rows of one
+// seller are those with equal seller_id (same storage class and value;
+// INTEGER 5 and REAL 5.0 are equal). Each seller's events are then sorted by
+// (time, rowid): ties keep the source's rowid order (a view, having no rowid,
+// keeps the order in which it returns rows).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "../core/engine.hpp"
+#include "statement.hpp"
+
+namespace penalty::glue {
+
+// One seller's events, sorted. Owns a copy of the seller_id value.
+struct SellerBatch {
+    SellerBatch() = default;
+    SellerBatch(const SellerBatch&) = delete;
+    SellerBatch& operator=(const SellerBatch&) = delete;
+    ~SellerBatch() { sqlite3_value_free(seller); }
+
+    sqlite3_value* seller = nullptr;
+    std::vector<Event> events;              // sorted; Event::seq indexes rowids
+    std::vector<sqlite3_int64> rowids;      // by read order; empty without rowid
+    std::vector<std::string> unknown;       // unknown codes, by -1 - Event::code
+};
+
+class SourceReader {
+public:
+    // Prepares (or reuses) the query for `source` and starts it; `seller`
+    // non-null restricts it to seller_id = seller. `fn` names the caller
+    // in errors. Throws Error / SqliteError.
+    void start(sqlite3* db, const char* fn, std::string_view source, sqlite3_value* seller);
+
+    // Reads the next seller's events, resolving codes in `rules`; returns
+    // false at the end. Throws Error (bad timestamp, non-text code).
+    bool next(const Ruleset& rules, SellerBatch& out);
+
+    bool has_rowid() const { return has_rowid_; }
+
+private:
+    void prepare(sqlite3* db, std::string_view source, bool filtered);
+    [[noreturn]] void row_error(const std::string& what) const;
+
+    sqlite3* db_ = nullptr;
+    const char* fn_ = "";
+    Statement stmt_;
+    std::string source_;
+    bool filtered_ = false;
+    bool has_rowid_ = false;
+    bool pending_ = false;  // the statement's current row starts the next seller
+    bool done_ = true;
+    // Last code text and its id: codes repeat, so most rows skip the hash.
+    std::string last_code_;
+    std::int32_t last_id_ = 0;
+    bool has_last_code_ = false;
+};
+
+// "source": quoted as an SQL identifier.
+std::string quote_identifier(std::string_view name);
+
+}  // namespace penalty::glue
