@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -107,9 +108,11 @@ Compiled compile_ruleset(const RawRules& raw) {
 
     // penalty_track(track, period, period_days)
     std::map<std::string, Track> tracks;
+    std::set<std::string> invalid_tracks;  // rows that exist but failed: not reported again by their users
     for (const Row& r : raw.tracks) {
         const std::string key = fmt::format("track {}", lit(r[0]));
         if (!ck.name("penalty_track", key, "track", r[0])) continue;
+        invalid_tracks.insert(r[0].s);
         Track t;
         t.name = r[0].s;
         if (!parse_period(r[1], t.period)) {
@@ -127,11 +130,13 @@ Compiled compile_ruleset(const RawRules& raw) {
                        fmt::format("period_days {} is ignored for period '{}'", lit(r[2]), period_name(t.period)));
         }
         if (!tracks.emplace(t.name, t).second) ck.error("penalty_track", key, "duplicate track");
+        invalid_tracks.erase(t.name);
     }
 
     auto track_ok = [&](const std::string& table, const std::string& key, const Cell& c) {
         if (!ck.name(table, key, "track", c)) return false;
         if (tracks.count(c.s)) return true;
+        if (invalid_tracks.count(c.s)) return false;  // its own row is reported already
         ck.error(table, key, fmt::format("track {} is not in penalty_track", lit(c)));
         return false;
     };

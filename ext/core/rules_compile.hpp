@@ -28,6 +28,8 @@ struct RawRules {
     std::vector<Row> repeats;         // code, nth, points
     std::vector<Row> thresholds;      // track, points, sanction, days, closes
     std::vector<Row> levels;          // min_credit, label
+
+    bool operator==(const RawRules&) const = default;
 };
 
 struct Problem {

@@ -34,6 +34,7 @@ struct Cell {
     std::string s;
 
     ValueView view() const { return {kind, i, r, s}; }
+    bool operator==(const Cell&) const = default;
     static Cell from(const ValueView& v) { return {v.kind, v.i, v.r, std::string(v.s)}; }
 };
 

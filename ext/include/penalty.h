@@ -24,8 +24,8 @@
 extern "C" {
 #endif
 
-#define PENALTY_MIN_SQLITE_VERSION_NUMBER 3031000
-#define PENALTY_MIN_SQLITE_VERSION "3.31.0"
+#define PENALTY_MIN_SQLITE_VERSION_NUMBER 3034000
+#define PENALTY_MIN_SQLITE_VERSION "3.34.0"
 
 int sqlite3_penalty_init(sqlite3* db, char** pzErrMsg, const sqlite3_api_routines* pApi);
 

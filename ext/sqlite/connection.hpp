@@ -6,13 +6,18 @@
 // and SQLite's destructor callbacks release them, so it lives exactly as
 // long as the last function or module of the connection.
 //
-// Cache validity: compiled rulesets are reused while the key
-//   (data version of "main", data version of "temp", sqlite3_total_changes)
-// is unchanged. SQLITE_FCNTL_DATA_VERSION changes on every commit, by this
-// connection or by any other; total_changes changes on every row this
-// connection writes, inside a transaction too. Rules kept in an ATTACHED
-// database and changed by another connection are not seen: keep rules in
-// main (or temp).
+// Cache validity. Outside an explicit transaction a compiled ruleset is
+// reused while the key
+//   (data version of "main", data version of "temp", sqlite3_total_changes,
+//    autocommit)
+// is unchanged: SQLITE_FCNTL_DATA_VERSION changes on every commit, by this
+// connection or any other; total_changes on every statement of this
+// connection that writes rows. Inside an explicit transaction (BEGIN ...)
+// uncommitted edits can be undone by ROLLBACK or ROLLBACK TO, which move
+// neither counter, so there the rule rows are read again at each use and
+// compared with the cached rows (compilation is still skipped when they are
+// equal). Rules kept in an ATTACHED database and changed by another
+// connection are not seen: keep rules in main (or temp).
 #pragma once
 
 #include <atomic>
@@ -45,16 +50,19 @@ private:
     struct Key {
         unsigned main_version = 0, temp_version = 0;
         sqlite3_int64 changes = -1;
-        bool operator==(const Key& o) const {
-            return main_version == o.main_version && temp_version == o.temp_version && changes == o.changes;
-        }
+        int autocommit = -1;
+        bool operator==(const Key&) const = default;
     };
-    Key current_key() const;
+    struct Entry {
+        RawRules raw;
+        Compiled compiled;
+    };
+    Key current_key() const;  // throws SqliteError
 
     sqlite3* db_;
     std::atomic<int> refs_{0};
     Key key_;
-    std::map<std::string, Compiled, std::less<>> cache_;
+    std::map<std::string, Entry, std::less<>> cache_;
 };
 
 }  // namespace penalty::glue

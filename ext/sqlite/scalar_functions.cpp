@@ -25,6 +25,18 @@ namespace {
 
 Connection* conn_of(sqlite3_context* ctx) { return static_cast<Connection*>(sqlite3_user_data(ctx)); }
 
+// The ruleset named by argument 0. While that argument is a constant, the
+// compiled ruleset is kept as SQLite auxdata for the rest of the statement,
+// so a scan calls the rules cache once, not once per row.
+std::shared_ptr<const Ruleset> ruleset_of(sqlite3_context* ctx, std::string_view name) {
+    using Held = std::shared_ptr<const Ruleset>;
+    if (auto* held = static_cast<Held*>(sqlite3_get_auxdata(ctx, 0))) return *held;
+    Held rules = conn_of(ctx)->ruleset(name);
+    // On failure SQLite calls the destructor at once; the copy stays valid.
+    sqlite3_set_auxdata(ctx, 0, new Held(rules), [](void* p) { delete static_cast<Held*>(p); });
+    return rules;
+}
+
 void fn_version(sqlite3_context* ctx, int, sqlite3_value**) {
     sqlite3_result_text(ctx, PENALTY_VERSION, -1, SQLITE_STATIC);
 }
@@ -63,7 +75,7 @@ void fn_points(sqlite3_context* ctx, int, sqlite3_value** argv) {
         const std::string_view name = text_arg(argv[0], "ruleset");
         const std::string_view code = text_arg(argv[1], "code");
         const Time at = time_arg(argv[2], "at");
-        const auto rules = conn_of(ctx)->ruleset(name);
+        const auto rules = ruleset_of(ctx, name);
         const std::int32_t id = rules->code_id(code);
         if (id < 0) unknown_code_error(*rules, code, at);
         const ViolationVersion* v = rules->codes[static_cast<std::size_t>(id)].version_at(at);
@@ -88,7 +100,7 @@ void fn_level(sqlite3_context* ctx, int, sqlite3_value** argv) {
             throw Error(fmt::format("argument 'credit' is {}; expected a number (INTEGER or REAL) or NULL",
                                     sql_literal(credit)));
         }
-        const auto rules = conn_of(ctx)->ruleset(name);
+        const auto rules = ruleset_of(ctx, name);
         if (const Level* l = rules->level_for(c)) result_text(ctx, l->label);
         else sqlite3_result_null(ctx);
     });

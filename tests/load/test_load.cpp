@@ -1,0 +1,125 @@
+// The extension through SQLite's C API: the loadable module loaded with
+// sqlite3_load_extension, and the static library registered with
+// sqlite3_auto_extension. Each check runs real SQL and compares exact text.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "penalty.h"
+
+namespace {
+
+struct Db {
+    sqlite3* db = nullptr;
+    explicit Db(const char* path = ":memory:") { REQUIRE(sqlite3_open(path, &db) == SQLITE_OK); }
+    ~Db() { sqlite3_close(db); }
+    // The first column of the first row as text, or "ERROR: message".
+    std::string one(const std::string& sql) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+            return std::string("ERROR: ") + sqlite3_errmsg(db);
+        std::string out;
+        const int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const unsigned char* t = sqlite3_column_text(st, 0);
+            out = t ? reinterpret_cast<const char*>(t) : "NULL";
+        } else if (rc != SQLITE_DONE) {
+            out = std::string("ERROR: ") + sqlite3_errmsg(db);
+        }
+        sqlite3_finalize(st);
+        return out;
+    }
+    void exec(const std::string& sql) {
+        char* err = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        INFO(sql << " -> " << (err ? err : ""));
+        sqlite3_free(err);
+        REQUIRE(rc == SQLITE_OK);
+    }
+};
+
+const char* kRules =
+    "SELECT penalty_install();"
+    "INSERT INTO penalty_ruleset VALUES('taobao','+08:00',365,NULL);"
+    "INSERT INTO penalty_track VALUES('taobao','serious','year',NULL);"
+    "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('taobao','harassment','serious',12);"
+    "INSERT INTO penalty_threshold VALUES('taobao','serious',48,'seal_account',NULL,1);";
+
+void check_basics(Db& d) {
+    CHECK(d.one("SELECT penalty_version()") == "0.1.0");
+    d.exec(kRules);
+    CHECK(d.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "12");
+    d.exec("CREATE TABLE v(seller_id, code, occurred_at);"
+           "INSERT INTO v VALUES(1,'harassment','2017-03-01 12:00'),(1,'harassment','2017-04-01 12:00'),"
+           "(1,'harassment','2017-05-01 12:00'),(1,'harassment','2017-06-01 12:00');");
+    CHECK(d.one("SELECT penalty_closure('taobao', code, occurred_at, '2017-06-30') FROM v GROUP BY seller_id") ==
+          "2017-06-01 12:00:00");
+    CHECK(d.one("SELECT closure_at FROM penalty_standings('taobao','v','2017-06-30')") == "2017-06-01 12:00:00");
+}
+
+}  // namespace
+
+TEST_CASE("the loadable module loads with sqlite3_load_extension") {
+    Db d;
+    REQUIRE(sqlite3_enable_load_extension(d.db, 1) == SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_load_extension(d.db, PENALTY_MODULE_PATH, nullptr, &err);
+    INFO((err ? err : ""));
+    sqlite3_free(err);
+    REQUIRE(rc == SQLITE_OK);
+    check_basics(d);
+}
+
+TEST_CASE("the static library registers with sqlite3_auto_extension") {
+    REQUIRE(sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_penalty_init)) == SQLITE_OK);
+    {
+        Db d;
+        check_basics(d);
+    }
+    sqlite3_reset_auto_extension();
+    Db plain;
+    CHECK(plain.one("SELECT penalty_version()") == "ERROR: no such function: penalty_version");
+}
+
+TEST_CASE("the rules cache sees changes from this and from other connections") {
+    const char* path = "load_tests_cache.db";
+    std::remove(path);
+    Db a(path), b(path);
+    REQUIRE(sqlite3_penalty_init(a.db, nullptr, nullptr) == SQLITE_OK);
+    a.exec(kRules);
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "12");
+    // This connection, inside a transaction:
+    a.exec("BEGIN; UPDATE penalty_violation SET points = 6;");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "6");
+    a.exec("ROLLBACK");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "12");
+    // Another connection that commits:
+    b.exec("UPDATE penalty_violation SET points = 7");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "7");
+    CHECK(b.one("UPDATE penalty_track SET period = 'decade'") ==
+          "ERROR: CHECK constraint failed: period IN ('year', 'quarter', 'month', 'rolling', 'lifetime')");
+    b.exec("PRAGMA ignore_check_constraints = ON; UPDATE penalty_track SET period = 'decade'");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") ==
+          "ERROR: penalty_points: ruleset 'taobao': penalty_track row (track 'serious'): period is 'decade'; "
+          "expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'");
+    b.exec("UPDATE penalty_track SET period = 'year'");
+    // ROLLBACK TO a savepoint, and a new write transaction right after a rollback:
+    a.exec("BEGIN; SAVEPOINT s; UPDATE penalty_violation SET points = 1;");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "1");
+    a.exec("ROLLBACK TO s");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "7");
+    a.exec("UPDATE penalty_violation SET points = 2;");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "2");
+    a.exec("ROLLBACK; BEGIN IMMEDIATE;");
+    CHECK(a.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "7");
+    a.exec("COMMIT");
+    std::remove(path);
+}
+
+TEST_CASE("a connection's functions outlive a second load and close cleanly") {
+    Db d;
+    REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
+    CHECK(d.one("SELECT penalty_version()") == "0.1.0");
+}
