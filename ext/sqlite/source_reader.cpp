@@ -66,7 +66,8 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
                                     "other schemas with a view)",
                                     lit, want));
     }
-    // Tables have a rowid; views and WITHOUT ROWID tables do not.
+    // Tables have a rowid; WITHOUT ROWID tables do not (the query fails);
+    // views do not either (the query answers NULL, seen in next()).
     rc = sqlite3_prepare_v3(db, ("SELECT rowid FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     has_rowid_ = rc == SQLITE_OK;
@@ -143,7 +144,15 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
         }
         if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
         e.seq = static_cast<std::uint32_t>(out.events.size());
-        if (has_rowid_) out.rowids.push_back(sqlite3_column_int64(st, 3));
+        if (has_rowid_) {
+            // A view answers `rowid` with NULL: it has none (a table never does).
+            if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+                has_rowid_ = false;
+                out.rowids.clear();
+            } else {
+                out.rowids.push_back(sqlite3_column_int64(st, 3));
+            }
+        }
         out.events.push_back(e);
     }
     if (!out.seller) return false;

@@ -139,13 +139,14 @@ int report_best_index(sqlite3_vtab* vtab, sqlite3_index_info* info) {
         info->aConstraintUsage[seller].argvIndex = nh + 1;
         info->aConstraintUsage[seller].omit = 1;
         info->idxNum = kBySeller;
+        info->idxStr = const_cast<char*>("seller_id=?");  // static: needToFreeIdxStr stays 0
         info->estimatedRows = kind == Report::Ledger ? 20 : 1;
-        info->estimatedCost = 50;  // an index look-up and one seller's events
+        info->estimatedCost = 30;  // an index look-up and one seller's events
         if (kind == Report::Standings) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
     } else {
         info->idxNum = 0;
-        info->estimatedRows = kind == Report::Ledger ? 1000000 : 100000;
-        info->estimatedCost = 1e7;  // a scan of the whole source
+        info->estimatedRows = kind == Report::Ledger ? 10000000 : 1000000;
+        info->estimatedCost = 1e8;  // a scan of a whole source, assumed large: 10M events
     }
     return SQLITE_OK;
 }
