@@ -2,6 +2,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -16,10 +17,12 @@ void unknown_code_error(const Ruleset& r, std::string_view code, Time at) {
 
 namespace {
 
-std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* what) {
+// a + b, or an error naming `what` (and `name`, when given) on overflow.
+std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* what, const std::string* name = nullptr) {
     std::int64_t r;
     if (__builtin_add_overflow(a, b, &r))
-        throw Error(fmt::format("{} overflows a 64-bit integer ({} + {})", what, a, b));
+        throw Error(fmt::format("{}{} overflows a 64-bit integer ({} + {})", what,
+                                name ? fmt::format(" '{}'", *name) : std::string(), a, b));
     return r;
 }
 
@@ -28,9 +31,21 @@ std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* what) {
 Evaluator::Evaluator(const Ruleset& rules) : rules_(rules) { reset(); }
 
 void Evaluator::reset() {
-    all_ = {};
-    by_code_.assign(rules_.codes.size(), Window{});
-    tracks_.assign(rules_.tracks.size(), TrackState{});
+    // Clear, not reallocate: one evaluator serves seller after seller.
+    all_.at.clear();
+    all_.head = 0;
+    by_code_.resize(rules_.codes.size());
+    for (Window& w : by_code_) {
+        w.at.clear();
+        w.head = 0;
+    }
+    tracks_.resize(rules_.tracks.size());
+    for (TrackState& t : tracks_) {
+        t.live.clear();
+        t.head = 0;
+        t.sum = 0;
+        t.period_start = t.period_end = 0;  // an empty period: the first event starts one
+    }
     repeat_at_.clear();
     offences_ = dismissed_ = 0;
     indefinite_.reset();
@@ -53,19 +68,28 @@ std::int64_t Evaluator::Window::recent(Time now, std::optional<Time> lookback) {
     return static_cast<std::int64_t>(at.size() - head);
 }
 
-std::int64_t Evaluator::period_key(const Track& t, Time at) const {
+// The calendar period (year, quarter or month, in local time) holding `at`,
+// as UTC bounds [start, end).
+std::pair<Time, Time> Evaluator::period_bounds(const Track& t, Time at) const {
     const Time local = at + rules_.tz_offset;
     std::int64_t y;
     unsigned m, d;
     civil_from_days(floor_div(local, kSecondsPerDay), y, m, d);
-    switch (t.period) {
-        case Period::Year: return y;
-        case Period::Quarter: return y * 4 + (m - 1) / 3;
-        case Period::Month: return y * 12 + (m - 1);
-        case Period::Rolling:
-        case Period::Lifetime: return 0;
+    std::int64_t y0 = y, y1 = y + 1;
+    unsigned m0 = 1, m1 = 1;
+    if (t.period == Period::Quarter) {
+        m0 = (m - 1) / 3 * 3 + 1;
+        m1 = m0 + 3;
+    } else if (t.period == Period::Month) {
+        m0 = m;
+        m1 = m + 1;
     }
-    return 0;
+    if (t.period != Period::Year) {
+        y1 = y;
+        if (m1 > 12) m1 -= 12, y1 = y + 1;
+    }
+    return {days_from_civil(y0, m0, 1) * kSecondsPerDay - rules_.tz_offset,
+            days_from_civil(y1, m1, 1) * kSecondsPerDay - rules_.tz_offset};
 }
 
 // Step 6: the points of counted events of the track live at x (x >= every
@@ -81,7 +105,7 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
             for (std::size_t j = s.head; j < s.live.size() && s.live[j].first <= cut; ++j) sum -= s.live[j].second;
             return sum;
         }
-        default: return s.period_key == period_key(t, x) ? s.sum : 0;
+        default: return s.period_start <= x && x < s.period_end ? s.sum : 0;
     }
 }
 
@@ -109,12 +133,9 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id) {
             ts.live.erase(ts.live.begin(), ts.live.begin() + static_cast<std::ptrdiff_t>(ts.head));
             ts.head = 0;
         }
-    } else if (track.period != Period::Lifetime) {
-        const std::int64_t key = period_key(track, at);
-        if (key != ts.period_key) {
-            ts.period_key = key;
-            ts.sum = 0;
-        }
+    } else if (track.period != Period::Lifetime && !(ts.period_start <= at && at < ts.period_end)) {
+        std::tie(ts.period_start, ts.period_end) = period_bounds(track, at);  // a new period
+        ts.sum = 0;
     }
     e.before = e.after = ts.sum;
 
@@ -132,7 +153,7 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id) {
 
     // 5. Points; 6. balance.
     e.points = code.points_for(v, e.nth);
-    e.after = checked_add(e.before, e.points, fmt::format("the balance of track '{}'", track.name).c_str());
+    e.after = checked_add(e.before, e.points, "the balance of track", &track.name);
     ts.sum = e.after;
     if (track.period == Period::Rolling) ts.live.emplace_back(at, e.points);
     all_.at.push_back(at);

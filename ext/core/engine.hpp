@@ -93,7 +93,7 @@ public:
 
 private:
     struct TrackState {
-        std::int64_t period_key = INT64_MIN;   // calendar periods
+        Time period_start = 0, period_end = 0; // calendar periods: the current one, [start, end)
         std::int64_t sum = 0;                  // live points as of the last event
         std::vector<std::pair<Time, std::int64_t>> live;  // rolling: counted (at, points)
         std::size_t head = 0;                  // rolling: first live entry
@@ -104,7 +104,7 @@ private:
         std::int64_t recent(Time now, std::optional<Time> lookback);
     };
 
-    std::int64_t period_key(const Track& t, Time at) const;
+    std::pair<Time, Time> period_bounds(const Track& t, Time at) const;
     std::int64_t live_points(std::size_t track, Time x) const;
     std::optional<Time> lookback() const;
     std::string decision_text(const Decision& d) const;

@@ -72,9 +72,8 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     has_rowid_ = rc == SQLITE_OK;
 
-    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id, occurred_at{}",
-                                        has_rowid_ ? ", rowid" : "", q, filtered ? " WHERE seller_id = ?1" : "",
-                                        has_rowid_ ? ", rowid" : "");
+    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id, occurred_at",
+                                        has_rowid_ ? ", rowid" : "", q, filtered ? " WHERE seller_id = ?1" : "");
     check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
              fmt::format("source {}", lit));
     source_ = std::string(source);
@@ -86,7 +85,8 @@ void SourceReader::start(sqlite3* db, const char* fn, std::string_view source, s
     fn_ = fn;
     const bool filtered = seller != nullptr;
     if (!stmt_.get() || source != source_ || filtered != filtered_) prepare(db, source, filtered);
-    else check_rc(db, sqlite3_reset(stmt_.get()), fmt::format("source {}", sql_literal(ValueView::text(source))));
+    else if (const int rc = sqlite3_reset(stmt_.get()); rc != SQLITE_OK)
+        check_rc(db, rc, fmt::format("source {}", sql_literal(ValueView::text(source))));
     if (filtered) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
     pending_ = false;
     done_ = false;
@@ -114,7 +114,7 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
                 done_ = true;
                 break;
             }
-            check_rc(db_, rc, fmt::format("reading source {}", sql_literal(ValueView::text(source_))));
+            if (rc != SQLITE_ROW) check_rc(db_, rc, fmt::format("reading source {}", sql_literal(ValueView::text(source_))));
         }
         pending_ = false;
         if (!out.seller) {

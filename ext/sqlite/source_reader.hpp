@@ -6,10 +6,12 @@
 // a missing table or column is an error that names it. The query is
 //
 //   SELECT seller_id, code, occurred_at[, rowid] FROM "<source>"
-//     [WHERE seller_id = ?1] ORDER BY seller_id, occurred_at[, rowid]
+//     [WHERE seller_id = ?1] ORDER BY seller_id, occurred_at
 //
 // so that with an index on (seller_id, occurred_at) SQLite streams the rows
-// in index order and memory is bounded by the largest seller. Rows of one
+// in index order and memory is bounded by the largest seller. (No rowid in
+// the ORDER BY: an index on (seller_id, occurred_at, code), which covers the
+// query, then needs no sorting at all; ties are ordered here.) Rows of one
 // seller are those with equal seller_id (same storage class and value;
 // INTEGER 5 and REAL 5.0 are equal). Each seller's events are then sorted by
 // (time, rowid): ties keep the source's rowid order (a view, having no rowid,
