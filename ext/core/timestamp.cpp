@@ -81,7 +81,33 @@ bool parse_utc_offset(std::string_view s, Time& seconds) {
     return true;
 }
 
+namespace {
+
+// 'YYYY-MM-DD HH:MM:SS' exactly, the common case (SQLite's datetime()
+// form): checked digit by digit, no cursor. False: use the general parser.
+bool parse_datetime_19(std::string_view s, Time& out) {
+    if (s.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' ||
+        s[16] != ':')
+        return false;
+    static constexpr int kDigits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    for (int k : kDigits)
+        if (s[static_cast<std::size_t>(k)] < '0' || s[static_cast<std::size_t>(k)] > '9') return false;
+    auto num = [&](int at, int n) {
+        unsigned v = 0;
+        for (int j = 0; j < n; ++j) v = v * 10 + static_cast<unsigned>(s[static_cast<std::size_t>(at + j)] - '0');
+        return v;
+    };
+    const unsigned y = num(0, 4), mo = num(5, 2), d = num(8, 2), hh = num(11, 2), mi = num(14, 2), ss = num(17, 2);
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || hh > 23 || mi > 59 || ss > 59) return false;
+    out = days_from_civil(y, mo, d) * kSecondsPerDay + hh * 3600 + mi * 60 + ss;
+    return true;
+}
+
+}  // namespace
+
 Time parse_timestamp_text(std::string_view s) {
+    Time fast;
+    if (parse_datetime_19(s, fast)) return fast;  // always within range
     Cursor c{s};
     unsigned y, mo, d, hh = 0, mi = 0, ss = 0;
     if (!c.digits(4, y) || !c.eat('-') || !c.digits(2, mo) || !c.eat('-') || !c.digits(2, d))

@@ -90,13 +90,25 @@ void SourceReader::start(sqlite3* db, const char* fn, std::string_view source, s
     if (filtered) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
     pending_ = false;
     done_ = false;
-    has_last_code_ = false;  // the ruleset may differ from the last call
+    code_slots_used_ = code_slot_next_ = 0;  // the ruleset may differ from the last call
 }
 
 void SourceReader::row_error(const std::string& what) const {
     std::string where = "seller_id = " + sql_literal(column_view(stmt_.get(), 0));
     if (has_rowid_) where += fmt::format(", rowid {}", sqlite3_column_int64(stmt_.get(), 3));
     throw Error(fmt::format("source {}, row with {}: {}", sql_literal(ValueView::text(source_)), where, what));
+}
+
+std::int32_t SourceReader::lookup_code(const Ruleset& rules, std::string_view code) {
+    for (std::size_t k = 0; k < code_slots_used_; ++k)
+        if (code_slots_[k].text == code) return code_slots_[k].id;
+    const std::int32_t id = rules.code_id(code);
+    CodeSlot& slot = code_slots_[code_slot_next_];
+    slot.text.assign(code);
+    slot.id = id;
+    code_slot_next_ = (code_slot_next_ + 1) % kCodeSlots;
+    code_slots_used_ = std::max(code_slots_used_, code_slot_next_ == 0 ? kCodeSlots : code_slot_next_);
+    return id;
 }
 
 bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
@@ -132,12 +144,7 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
         }
         const ValueView code = column_view(st, 1);
         if (code.kind != Kind::Text) row_error(fmt::format("code is {}; expected TEXT", sql_literal(code)));
-        if (!has_last_code_ || code.s != last_code_) {
-            last_id_ = rules.code_id(code.s);
-            last_code_.assign(code.s);
-            has_last_code_ = true;
-        }
-        e.code = last_id_;
+        e.code = lookup_code(rules, code.s);
         if (e.code < 0) {
             e.code = -1 - static_cast<std::int32_t>(out.unknown.size());
             out.unknown.emplace_back(code.s);

@@ -64,10 +64,16 @@ private:
     bool has_rowid_ = false;
     bool pending_ = false;  // the statement's current row starts the next seller
     bool done_ = true;
-    // Last code text and its id: codes repeat, so most rows skip the hash.
-    std::string last_code_;
-    std::int32_t last_id_ = 0;
-    bool has_last_code_ = false;
+    // Recent code texts and their ids: a source has few distinct codes, so
+    // most rows find theirs here and skip the hash look-up.
+    struct CodeSlot {
+        std::string text;
+        std::int32_t id = -1;
+    };
+    static constexpr std::size_t kCodeSlots = 16;
+    CodeSlot code_slots_[kCodeSlots];
+    std::size_t code_slots_used_ = 0, code_slot_next_ = 0;
+    std::int32_t lookup_code(const Ruleset& rules, std::string_view code);
 };
 
 // "source": quoted as an SQL identifier.

@@ -2,7 +2,8 @@
 -- platform publishes its punishment list, then a one-line summary.
 --
 --   sqlite3 marketplace.db -cmd '.load build/penalty' < sql/reports/closure_list.sql
---   parameters (sqlite3: .parameter set @as_of '2018-01-01'):
+--   parameters (sqlite3 shell: .parameter set @as_of "'2018-01-01'" — the value is an SQL
+--   expression, so a date needs its SQL quotes inside the shell's quotes):
 --     @as_of    default '2017-12-31 23:59:59+08:00' (end of 2017, Beijing time)
 --     @ruleset  default 'taobao'
 -- Expects the tables sellers(id, name, credit, turnover) and
