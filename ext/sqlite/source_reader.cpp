@@ -23,19 +23,20 @@ std::string quote_identifier(std::string_view name) {
 
 namespace {
 
-bool same_seller(sqlite3_value* a, sqlite3_stmt* st) {
-    const int ta = sqlite3_value_type(a), tb = sqlite3_column_type(st, 0);
+// SQL equality of two seller_id values (numbers by value, text and blobs by
+// bytes, NULL with NULL).
+bool same_seller(sqlite3_value* a, sqlite3_value* b) {
+    const int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
     const bool na = ta == SQLITE_INTEGER || ta == SQLITE_FLOAT, nb = tb == SQLITE_INTEGER || tb == SQLITE_FLOAT;
     if (na && nb) {
-        if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) return sqlite3_value_int64(a) == sqlite3_column_int64(st, 0);
-        return sqlite3_value_double(a) == sqlite3_column_double(st, 0);
+        if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) return sqlite3_value_int64(a) == sqlite3_value_int64(b);
+        return sqlite3_value_double(a) == sqlite3_value_double(b);
     }
     if (ta != tb) return false;
     if (ta == SQLITE_NULL) return true;
     const void* pa = ta == SQLITE_TEXT ? static_cast<const void*>(sqlite3_value_text(a)) : sqlite3_value_blob(a);
-    const int la = sqlite3_value_bytes(a);
-    const void* pb = tb == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(st, 0)) : sqlite3_column_blob(st, 0);
-    const int lb = sqlite3_column_bytes(st, 0);
+    const void* pb = tb == SQLITE_TEXT ? static_cast<const void*>(sqlite3_value_text(b)) : sqlite3_value_blob(b);
+    const int la = sqlite3_value_bytes(a), lb = sqlite3_value_bytes(b);
     return la == lb && (la == 0 || std::memcmp(pa, pb, static_cast<std::size_t>(la)) == 0);
 }
 
@@ -129,20 +130,24 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
             if (rc != SQLITE_ROW) check_rc(db_, rc, fmt::format("reading source {}", sql_literal(ValueView::text(source_))));
         }
         pending_ = false;
+        // One sqlite3_column_value() per column, then the value accessors:
+        // the connection's mutex is held by the caller (we run inside
+        // sqlite3_step), so these values are as good as protected ones.
+        sqlite3_value* seller = sqlite3_column_value(st, 0);
         if (!out.seller) {
-            out.seller = sqlite3_value_dup(sqlite3_column_value(st, 0));
+            out.seller = sqlite3_value_dup(seller);
             if (!out.seller) throw std::bad_alloc();
-        } else if (!same_seller(out.seller, st)) {
+        } else if (!same_seller(out.seller, seller)) {
             pending_ = true;  // this row belongs to the next seller
             break;
         }
         Event e;
         try {
-            e.at = parse_timestamp(column_view(st, 2));
+            e.at = parse_timestamp(view_of(sqlite3_column_value(st, 2)));
         } catch (const Error& err) {
             row_error(fmt::format("occurred_at: {}", err.what()));
         }
-        const ValueView code = column_view(st, 1);
+        const ValueView code = view_of(sqlite3_column_value(st, 1));
         if (code.kind != Kind::Text) row_error(fmt::format("code is {}; expected TEXT", sql_literal(code)));
         e.code = lookup_code(rules, code.s);
         if (e.code < 0) {
@@ -153,11 +158,12 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
         e.seq = static_cast<std::uint32_t>(out.events.size());
         if (has_rowid_) {
             // A view answers `rowid` with NULL: it has none (a table never does).
-            if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+            sqlite3_value* rowid = sqlite3_column_value(st, 3);
+            if (sqlite3_value_type(rowid) == SQLITE_NULL) {
                 has_rowid_ = false;
                 out.rowids.clear();
             } else {
-                out.rowids.push_back(sqlite3_column_int64(st, 3));
+                out.rowids.push_back(sqlite3_value_int64(rowid));
             }
         }
         out.events.push_back(e);

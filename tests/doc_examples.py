@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""doc_examples.py SQLITE3 MODULE DOC... — every example in the docs is run.
+
+An example is a ```sql block followed directly by a ```text block. Each
+runs in a fresh in-memory database prepared by docs/examples.sql, in the
+sqlite3 shell's list mode with headers off; its output (stdout and stderr)
+must equal the text block. Prints one line per example and a summary line.
+"""
+import re
+import subprocess
+import sys
+
+shell, module, docs = sys.argv[1], sys.argv[2], sys.argv[3:]
+module = module[:-3] if module.endswith(".so") else module
+setup = open("docs/examples.sql", encoding="utf-8").read()
+pattern = re.compile(r"```sql\n(.*?)```\n+```text\n(.*?)```", re.S)
+passed = failed = 0
+for doc in docs:
+    text = open(doc, encoding="utf-8").read()
+    for n, match in enumerate(pattern.finditer(text), 1):
+        sql, expected = match.group(1), match.group(2)
+        script = f".load {module}\n.bail off\n{setup}\n.mode list\n.headers off\n{sql}"
+        out = subprocess.run(["stdbuf", "-o0", "-e0", shell, "-batch", ":memory:"], input=script,
+                             capture_output=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True).stdout
+        # Error lines name the script line; the reader sees no script, so drop it.
+        out = re.sub(r"^(Parse|Runtime) error near line \d+: ", "Error: ", out, flags=re.M)
+        if out == expected:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {doc} example {n}:\n{sql}--- expected\n{expected}--- got\n{out}")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed or not passed else 0)
