@@ -34,11 +34,14 @@ std::string sql_literal(const ValueView& v, std::size_t max_chars) {
             std::size_t n = std::min(v.s.size(), max_chars);
             // Do not cut a UTF-8 sequence in half.
             while (n < v.s.size() && n > 0 && (static_cast<unsigned char>(v.s[n]) & 0xC0) == 0x80) --n;
+            // Control bytes, and every non-ASCII byte of text that is not
+            // valid UTF-8, are shown as \xHH: error text stays valid UTF-8.
+            const bool utf8 = valid_utf8(v.s);
             for (std::size_t k = 0; k < n; ++k) {
-                char c = v.s[k];
+                const auto c = static_cast<unsigned char>(v.s[k]);
                 if (c == '\'') out += "''";
-                else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
-                else out += c;
+                else if (c < 0x20 || (c >= 0x80 && !utf8)) out += fmt::format("\\x{:02X}", c);
+                else out += static_cast<char>(c);
             }
             out += "'";
             if (n < v.s.size()) out += fmt::format("...({} bytes)", v.s.size());

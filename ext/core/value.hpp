@@ -39,7 +39,8 @@ struct Cell {
 };
 
 // The SQL literal of a value, for error messages: 12, 1.5, 'text' (quotes
-// doubled, at most `max_chars` bytes then "..."), NULL, X'..' for blobs.
+// doubled, at most `max_chars` bytes then "..."; control bytes and the
+// bytes of invalid UTF-8 as \xHH), NULL, X'..' for blobs.
 std::string sql_literal(const ValueView& v, std::size_t max_chars = 60);
 
 // The SQL type name: NULL, INTEGER, REAL, TEXT, BLOB.

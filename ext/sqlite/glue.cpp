@@ -76,6 +76,24 @@ Time time_arg(sqlite3_value* v, const char* name) {
     }
 }
 
+namespace {
+
+// sqlite3_result_error() copies the message, and when that copy fails under
+// out-of-memory SQLite reports a generic error without saying so. Trying
+// the allocation first turns most of those cases into a clean SQLITE_NOMEM.
+void set_error(sqlite3_context* ctx, const std::string& msg, int code) {
+    char* probe = static_cast<char*>(sqlite3_malloc64(msg.size() + 1));
+    if (!probe) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_free(probe);
+    sqlite3_result_error(ctx, msg.c_str(), static_cast<int>(msg.size()));
+    if (code != SQLITE_ERROR) sqlite3_result_error_code(ctx, code);
+}
+
+}  // namespace
+
 void result_exception(sqlite3_context* ctx, const char* fn) noexcept {
     try {
         throw;
@@ -87,17 +105,14 @@ void result_exception(sqlite3_context* ctx, const char* fn) noexcept {
             return;
         }
         try {
-            const std::string msg = fmt::format("{}: {}", fn, e.what());
-            sqlite3_result_error(ctx, msg.c_str(), -1);
-            sqlite3_result_error_code(ctx, e.code());
+            set_error(ctx, fmt::format("{}: {}", fn, e.what()), e.code());
         } catch (...) {
             sqlite3_result_error_nomem(ctx);
         }
     } catch (const std::exception& e) {
         try {
             const bool ours = dynamic_cast<const Error*>(&e) != nullptr;
-            const std::string msg = fmt::format("{}: {}{}", fn, ours ? "" : "internal error: ", e.what());
-            sqlite3_result_error(ctx, msg.c_str(), -1);
+            set_error(ctx, fmt::format("{}: {}{}", fn, ours ? "" : "internal error: ", e.what()), SQLITE_ERROR);
         } catch (...) {
             sqlite3_result_error_nomem(ctx);
         }

@@ -84,7 +84,7 @@ TEST_CASE("violations") {
         "error penalty_violation row (code 'u', valid_from '2017-02-30'): valid_from: invalid timestamp '2017-02-30' (no such calendar date); " + std::string(kTimestampForms),
         "error penalty_violation row (code 'v', valid_from -62135596800): another row of code 'v' has the same valid_from 0001-01-01 00:00:00",
         "error penalty_violation row (code 'p', valid_from '0001-01-01'): points is 1.5; expected an INTEGER >= 0",
-        "error penalty_violation row (code 'bad\xff', valid_from '0001-01-01'): code is 'bad\xff'; expected non-empty UTF-8 TEXT",
+        "error penalty_violation row (code 'bad\\xFF', valid_from '0001-01-01'): code is 'bad\\xFF'; expected non-empty UTF-8 TEXT",
     });
 }
 

@@ -106,3 +106,9 @@ TEST_CASE("round trip over four centuries of days") {
         REQUIRE(days_from_civil(y, m, dd) == d);
     }
 }
+
+TEST_CASE("error text is valid UTF-8 whatever the input") {
+    CHECK(error_of(ValueView::text("2017\xff")) == "invalid timestamp '2017\\xFF'; " + std::string(kTimestampForms));
+    CHECK(error_of(ValueView::text("\xe5\xb9\xb4")) == "invalid timestamp '\xe5\xb9\xb4'; " + std::string(kTimestampForms));
+    CHECK(sql_literal(ValueView::text("a\nb'c")) == "'a\\x0Ab''c'");
+}
