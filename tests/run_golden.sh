@@ -8,8 +8,16 @@
 set -uo pipefail
 shell=$1 module=$2 script=$3 expected=$4
 module_noext=${module%.so}
-actual=$(sed "s#^\.load PENALTY\$#.load ${module_noext}#" "$script" |
-         stdbuf -o0 -e0 "$shell" -batch :memory: 2>&1)
+# Unbuffered through coreutils' libstdbuf; in the sanitizer build the
+# runtimes in PENALTY_PRELOAD must come first in LD_PRELOAD.
+run_shell() {
+  if [ -n "${PENALTY_PRELOAD:-}" ]; then
+    LD_PRELOAD="$PENALTY_PRELOAD:/usr/libexec/coreutils/libstdbuf.so" _STDBUF_O=0 _STDBUF_E=0 "$shell" "$@"
+  else
+    stdbuf -o0 -e0 "$shell" "$@"
+  fi
+}
+actual=$(sed "s#^\.load PENALTY\$#.load ${module_noext}#" "$script" | run_shell -batch :memory: 2>&1)
 if [ "${PENALTY_UPDATE_GOLDEN:-0}" = 1 ]; then
   printf '%s\n' "$actual" > "$expected"
   echo "updated $expected"; exit 0
