@@ -9,7 +9,9 @@
 //
 // An eponymous-only table-valued function (xCreate is NULL). It is
 // SQLITE_VTAB_INNOCUOUS: it reads nothing but this connection's rule tables.
-#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
 
 #include "functions.hpp"
 #include "glue.hpp"
@@ -29,6 +31,7 @@ struct CheckCursor {
     sqlite3_vtab_cursor base;  // must be first
     std::vector<Problem> rows;
     std::size_t at = 0;
+    std::string ruleset;       // the argument, echoed by the hidden column
 };
 
 // xConnect: declares the schema; no state beyond the connection.
@@ -100,6 +103,7 @@ int check_filter(sqlite3_vtab_cursor* cur, int, const char*, int argc, sqlite3_v
     return vtab_guard(cur->pVtab, "penalty_check", [&] {
         if (argc != 1) throw Error("missing argument: expected penalty_check(ruleset)");
         const std::string_view name = text_arg(argv[0], "ruleset");
+        c->ruleset.assign(name);
         c->rows = t->conn->compiled(name).problems;
         std::stable_partition(c->rows.begin(), c->rows.end(), [](const Problem& p) { return p.error; });
         c->at = 0;
@@ -124,7 +128,7 @@ int check_column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
         case kSeverity: sqlite3_result_text(ctx, p.error ? "error" : "warning", -1, SQLITE_STATIC); break;
         case kTbl: result_text(ctx, p.table); break;
         case kMessage: result_text(ctx, p.message); break;
-        default: sqlite3_result_null(ctx); break;  // hidden argument: not echoed
+        default: result_text(ctx, c->ruleset); break;  // the argument, echoed
     }
     return SQLITE_OK;
 }

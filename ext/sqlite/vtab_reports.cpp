@@ -66,6 +66,16 @@ struct ReportCursor {
     LedgerEntry entry;
     // Standings: the current seller's standing.
     Standing standing;
+    // The arguments (ruleset, source[, as_of]), echoed by the hidden columns.
+    sqlite3_value* args[3] = {nullptr, nullptr, nullptr};
+
+    ~ReportCursor() { free_args(); }
+    void free_args() {
+        for (sqlite3_value*& v : args) {
+            sqlite3_value_free(v);
+            v = nullptr;
+        }
+    }
 };
 
 const char* fn_name(Report k) { return k == Report::Ledger ? "penalty_ledger" : "penalty_standings"; }
@@ -200,6 +210,9 @@ int report_filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, 
     return vtab_guard(cur->pVtab, fn_name(c->kind), [&] {
         const int nh = hidden_count(c->kind);
         if (argc < nh) throw Error("missing argument");
+        c->free_args();
+        for (int j = 0; j < nh; ++j)
+            if (!(c->args[j] = sqlite3_value_dup(argv[j]))) throw std::bad_alloc();
         const std::string_view name = text_arg(argv[0], "ruleset");
         const std::string_view source = text_arg(argv[1], "source");
         if (c->kind == Report::Standings) c->as_of = time_arg(argv[2], "as_of");
@@ -254,7 +267,7 @@ void ledger_column(ReportCursor& c, sqlite3_context* ctx, int col) {
             break;
         case kLCloses: sqlite3_result_int(ctx, x.first_closing ? 1 : 0); break;
         case kLNote: result_text(ctx, c.ev->note(x, e.at, e.code)); break;
-        default: sqlite3_result_null(ctx); break;  // hidden arguments are not echoed
+        default: sqlite3_result_value(ctx, c.args[col - kLRuleset]); break;  // the arguments, echoed
     }
 }
 
@@ -285,7 +298,7 @@ void standings_column(ReportCursor& c, sqlite3_context* ctx, int col) {
             else result_text(ctx, why);
             break;
         }
-        default: sqlite3_result_null(ctx); break;  // hidden arguments are not echoed
+        default: sqlite3_result_value(ctx, c.args[col - kSRuleset]); break;  // the arguments, echoed
     }
 }
 

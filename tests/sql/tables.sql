@@ -24,6 +24,10 @@ SELECT s.name, p.points, p.sanction, p.closure_at
   FROM sellers s JOIN penalty_standings('taobao', 'violations', '2018-01-01') p ON p.seller_id = s.id
  WHERE s.level >= 11 ORDER BY s.id;
 SELECT count(*) AS events, sum(status = 'counted') AS counted FROM penalty_ledger('taobao', 'violations') WHERE seller_id = 1;
+-- The hidden argument columns echo the arguments.
+SELECT ruleset, source, as_of, seller_id FROM penalty_standings('taobao', 'violations', '2017-07-05') WHERE seller_id = 1;
+SELECT DISTINCT ruleset, source FROM penalty_ledger('taobao', 'violations');
+SELECT ruleset, severity FROM penalty_check('nosuch');
 -- The standings equal the aggregates for every seller, but for seller 4,
 -- whose two events share one instant: the spec orders such ties by rowid in
 -- the tables (counterfeit_severe first) and by code in the aggregates
