@@ -1,8 +1,11 @@
 // The extension through SQLite's C API: the loadable module loaded with
 // sqlite3_load_extension, and the static library registered with
 // sqlite3_auto_extension. Each check runs real SQL and compares exact text.
+#include <dlfcn.h>
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#define SQLITE_CORE 1     // the sqlite3_api_routines type, without its macros
+#include <sqlite3ext.h>
 
 #include <string>
 
@@ -122,4 +125,26 @@ TEST_CASE("a connection's functions outlive a second load and close cleanly") {
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
     CHECK(d.one("SELECT penalty_version()") == "0.1.0");
+}
+
+TEST_CASE("the module refuses an SQLite older than 3.34.0, saying so") {
+    // The module only reads the version through the API table it is given:
+    // a table whose libversion_number answers 3.33.0 stands for an old SQLite.
+    void* handle = dlopen(PENALTY_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
+    REQUIRE(handle != nullptr);
+    using Init = int (*)(sqlite3*, char**, const sqlite3_api_routines*);
+    auto init = reinterpret_cast<Init>(dlsym(handle, "sqlite3_penalty_init"));
+    REQUIRE(reinterpret_cast<void*>(init) != nullptr);
+    static sqlite3_api_routines old_api{};
+    old_api.libversion_number = [] { return 3033000; };
+    old_api.libversion = [] { return "3.33.0"; };
+    old_api.mprintf = sqlite3_mprintf;
+    Db d;
+    char* err = nullptr;
+    CHECK(init(d.db, &err, &old_api) == SQLITE_ERROR);
+    REQUIRE(err != nullptr);
+    CHECK(std::string(err) == "penalty: SQLite 3.33.0 is too old; penalty needs SQLite 3.34.0 or newer");
+    sqlite3_free(err);
+    CHECK(d.one("SELECT penalty_version()") == "ERROR: no such function: penalty_version");
+    dlclose(handle);
 }
