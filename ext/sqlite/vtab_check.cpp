@@ -15,6 +15,7 @@
 
 #include "functions.hpp"
 #include "glue.hpp"
+#include "vtab_args.hpp"
 
 namespace penalty::glue {
 
@@ -54,26 +55,10 @@ int check_disconnect(sqlite3_vtab* vtab) {
     return SQLITE_OK;
 }
 
-// xBestIndex: the hidden `ruleset` must be given by an equality; idxNum 1
-// when it is (argv[0] = ruleset). Unusable: SQLITE_CONSTRAINT, so the
-// planner tries another order; absent: an error.
+// xBestIndex: the hidden `ruleset` must be given by an equality (argv[0]).
 int check_best_index(sqlite3_vtab* vtab, sqlite3_index_info* info) {
-    int found = -1;
-    bool unusable = false;
-    for (int k = 0; k < info->nConstraint; ++k) {
-        const auto& c = info->aConstraint[k];
-        if (c.iColumn != kRuleset || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-        if (!c.usable) unusable = true;
-        else found = k;
-    }
-    if (found < 0) {
-        if (unusable) return SQLITE_CONSTRAINT;
-        sqlite3_free(vtab->zErrMsg);
-        vtab->zErrMsg = sqlite3_mprintf("penalty_check: missing argument: expected penalty_check(ruleset)");
-        return vtab->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
-    info->aConstraintUsage[found].argvIndex = 1;
-    info->aConstraintUsage[found].omit = 1;
+    const int rc = plan_arguments(vtab, info, kRuleset, 1, "penalty_check", "penalty_check(ruleset)");
+    if (rc != SQLITE_OK) return rc;
     info->idxNum = 1;
     info->estimatedRows = 10;
     info->estimatedCost = 100;

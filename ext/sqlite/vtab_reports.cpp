@@ -24,6 +24,7 @@
 #include "functions.hpp"
 #include "glue.hpp"
 #include "source_reader.hpp"
+#include "vtab_args.hpp"
 
 namespace penalty::glue {
 
@@ -116,32 +117,15 @@ int report_disconnect(sqlite3_vtab* vtab) {
 // seller_id = ? is optional and makes the plan a per-seller look-up.
 int report_best_index(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     const Report kind = reinterpret_cast<ReportTable*>(vtab)->kind;
-    const int h0 = first_hidden(kind), nh = hidden_count(kind);
-    int arg[3] = {-1, -1, -1};
-    bool unusable[3] = {false, false, false};
+    const int nh = hidden_count(kind);
+    const int rc = plan_arguments(vtab, info, first_hidden(kind), nh, fn_name(kind),
+                                  kind == Report::Ledger ? "penalty_ledger(ruleset, source)"
+                                                         : "penalty_standings(ruleset, source, as_of)");
+    if (rc != SQLITE_OK) return rc;
     int seller = -1;
     for (int k = 0; k < info->nConstraint; ++k) {
         const auto& c = info->aConstraint[k];
-        if (c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-        if (c.iColumn >= h0 && c.iColumn < h0 + nh) {
-            if (c.usable) arg[c.iColumn - h0] = k;
-            else unusable[c.iColumn - h0] = true;
-        } else if (c.iColumn == 0 && c.usable) {
-            seller = k;
-        }
-    }
-    for (int j = 0; j < nh; ++j) {
-        if (arg[j] >= 0) continue;
-        if (unusable[j]) return SQLITE_CONSTRAINT;
-        sqlite3_free(vtab->zErrMsg);
-        vtab->zErrMsg = sqlite3_mprintf("%s: missing argument: expected %s", fn_name(kind),
-                                        kind == Report::Ledger ? "penalty_ledger(ruleset, source)"
-                                                               : "penalty_standings(ruleset, source, as_of)");
-        return vtab->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
-    for (int j = 0; j < nh; ++j) {
-        info->aConstraintUsage[arg[j]].argvIndex = j + 1;
-        info->aConstraintUsage[arg[j]].omit = 1;
+        if (c.op == SQLITE_INDEX_CONSTRAINT_EQ && c.iColumn == 0 && c.usable) seller = k;  // seller_id: column 0 of both
     }
     if (seller >= 0) {
         // The source compares seller_id with its own affinity and collation,
