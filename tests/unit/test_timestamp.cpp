@@ -112,3 +112,15 @@ TEST_CASE("error text is valid UTF-8 whatever the input") {
     CHECK(error_of(ValueView::text("\xe5\xb9\xb4")) == "invalid timestamp '\xe5\xb9\xb4'; " + std::string(kTimestampForms));
     CHECK(sql_literal(ValueView::text("a\nb'c")) == "'a\\x0Ab''c'");
 }
+
+TEST_CASE("the 'YYYY-MM-DD HH:MM:SS' fast path refuses what the full parser refuses") {
+    const std::string forms = kTimestampForms;
+    CHECK(text("2016-02-29 23:59:59") == 1456790399);
+    CHECK(text("0000-01-01T00:00:00") == kMinTime);
+    CHECK(error_of(ValueView::text("2017-02-30 12:00:00")) ==
+          "invalid timestamp '2017-02-30 12:00:00' (no such calendar date); " + forms);
+    CHECK(error_of(ValueView::text("2017-06-01 24:00:00")) ==
+          "invalid timestamp '2017-06-01 24:00:00' (no such time of day); " + forms);
+    CHECK(error_of(ValueView::text("2017-06-01 12:0a:00")) == "invalid timestamp '2017-06-01 12:0a:00'; " + forms);
+    CHECK(error_of(ValueView::text("2017/06/01 12:00:00")) == "invalid timestamp '2017/06/01 12:00:00'; " + forms);
+}
