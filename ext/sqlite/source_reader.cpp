@@ -73,7 +73,7 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     has_rowid_ = rc == SQLITE_OK;
 
-    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id, occurred_at",
+    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id COLLATE BINARY, occurred_at",
                                         has_rowid_ ? ", rowid" : "", q, filtered ? " WHERE seller_id = ?1" : "");
     check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
              fmt::format("source {}", lit));

@@ -6,8 +6,11 @@
 // a missing table or column is an error that names it. The query is
 //
 //   SELECT seller_id, code, occurred_at[, rowid] FROM "<source>"
-//     [WHERE seller_id = ?1] ORDER BY seller_id, occurred_at
+//     [WHERE seller_id = ?1] ORDER BY seller_id COLLATE BINARY, occurred_at
 //
+// (BINARY: with a seller_id column declared COLLATE NOCASE, 'a', 'A', 'a'
+// would otherwise interleave and split one seller into several; a plain
+// index on seller_id still serves this order.)
 // so that with an index on (seller_id, occurred_at) SQLite streams the rows
 // in index order and memory is bounded by the largest seller. (No rowid in
 // the ORDER BY: an index on (seller_id, occurred_at, code), which covers the

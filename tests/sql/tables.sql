@@ -50,6 +50,12 @@ INSERT INTO cases VALUES ('a', 'harassment', 1496318400);
 SELECT * FROM penalty_standings('taobao', 'cases', '2018-01-01');
 CREATE VIEW cases_src AS SELECT shop AS seller_id, kind AS code, at AS occurred_at FROM cases;
 SELECT seller_id, points FROM penalty_standings('taobao', 'cases_src', '2018-01-01');
+-- A seller_id column with COLLATE NOCASE: 'a' and 'A' are two sellers (by
+-- value), each seen whole, never split by the column's collation.
+CREATE TABLE nocase(seller_id TEXT COLLATE NOCASE, code, occurred_at);
+INSERT INTO nocase VALUES ('a', 'harassment', '2017-01-01'), ('A', 'harassment', '2017-01-02'),
+                          ('a', 'harassment', '2017-01-03'), ('B', 'harassment', '2017-01-04');
+SELECT seller_id, points, offences FROM penalty_standings('taobao', 'nocase', '2017-06-01');
 -- The source name is an identifier, never SQL.
 SELECT * FROM penalty_standings('taobao', 'violations; DROP TABLE sellers; --', '2018-01-01');
 SELECT * FROM penalty_standings('taobao', 'violations" WHERE 0 UNION SELECT 1,2,3 --', '2018-01-01');
