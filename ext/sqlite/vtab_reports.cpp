@@ -161,10 +161,10 @@ int report_close(sqlite3_vtab_cursor* cur) {
     return SQLITE_OK;
 }
 
-// Throws the engine's error for an unknown code at the event `e`.
-void push_event(ReportCursor& c, const Event& e) {
+// Evaluates the event `e`, or throws the engine's error for an unknown code.
+const LedgerEntry& push_event(ReportCursor& c, const Event& e) {
     if (e.code < 0) unknown_code_error(*c.rules, c.batch.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
-    c.entry = c.ev->push(e.at, e.code);
+    return c.ev->push(e.at, e.code);
 }
 
 // Moves to the next seller that yields a row; sets eof at the end.
@@ -174,7 +174,7 @@ void load_seller(ReportCursor& c) {
         if (c.kind == Report::Ledger) {
             if (c.batch.events.empty()) continue;
             c.pos = 0;
-            push_event(c, c.batch.events[0]);
+            c.entry = push_event(c, c.batch.events[0]);
         } else {
             for (const Event& e : c.batch.events) {
                 if (e.at > c.as_of) break;
@@ -214,7 +214,7 @@ int report_next(sqlite3_vtab_cursor* cur) {
     auto* c = reinterpret_cast<ReportCursor*>(cur);
     return vtab_guard(cur->pVtab, fn_name(c->kind), [&] {
         if (c->kind == Report::Ledger && c->pos + 1 < c->batch.events.size()) {
-            push_event(*c, c->batch.events[++c->pos]);
+            c->entry = push_event(*c, c->batch.events[++c->pos]);
             ++c->rowid;
         } else {
             load_seller(*c);
