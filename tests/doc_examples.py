@@ -23,7 +23,8 @@ if preload:
     command = [shell, "-batch", ":memory:"]
 else:
     command = ["stdbuf", "-o0", "-e0", shell, "-batch", ":memory:"]
-pattern = re.compile(r"```sql\n(.*?)```\n+```text\n(.*?)```", re.S)
+# A block's body cannot contain a fence: an unpaired ```sql block is skipped.
+pattern = re.compile(r"```sql\n((?:(?!```)[\s\S])*?)```\n+```text\n((?:(?!```)[\s\S])*?)```")
 passed = failed = 0
 for doc in docs:
     text = open(doc, encoding="utf-8").read()
