@@ -50,6 +50,7 @@ SELECT penalty_total('taobao', code, occurred_at, '2019-06-01') FROM violations 
 SELECT penalty_total('taobao', code, occurred_at, occurred_at) FROM violations GROUP BY seller_id;
 SELECT penalty_total(CASE WHEN seller_id = 1 THEN 'taobao' ELSE 'other' END, code, occurred_at, '2018-01-01') FROM violations;
 SELECT penalty_total('taobao', code, occurred_at, '2018-01-01', 'nope') FROM violations;
+SELECT penalty_total('taobao', code, occurred_at, '2018-01-01', CASE WHEN seller_id = 1 THEN 'serious' ELSE 'general' END) FROM violations;
 SELECT penalty_total('taobao', code, NULL, '2018-01-01') FROM violations;
 SELECT penalty_total('taobao', code, occurred_at, 'tomorrow') FROM violations;
 SELECT penalty_total('taobao', 12, occurred_at, '2018-01-01') FROM violations;

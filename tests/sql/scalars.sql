@@ -1,6 +1,9 @@
 -- penalty_version, penalty_install, penalty_points, penalty_level.
 .load PENALTY
 SELECT penalty_version();
+-- Before the rule tables exist:
+SELECT penalty_points('taobao', 'harassment', '2017-06-01');
+SELECT * FROM penalty_check('taobao');
 SELECT penalty_install() AS created;
 SELECT penalty_install() AS created_again;
 SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;

@@ -150,3 +150,14 @@ TEST_CASE("an invalid track is reported once, not again by the rows that use it"
     CHECK(problems(r) == std::vector<std::string>{
         "error penalty_track row (track 't'): period is 'decade'; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'"});
 }
+
+TEST_CASE("duplicates that a primary key would stop, in tables made without one") {
+    Rules r;
+    r.track("t", "year").track("t", "month").violation("v", "t", 1).repeat("v", 2, 5).repeat("v", 2, 6)
+        .threshold("t", 5, "a", I(1)).threshold("t", 5, "b", I(2));
+    CHECK(problems(r) == std::vector<std::string>{
+        "error penalty_track row (track 't'): duplicate track",
+        "error penalty_threshold row (track 't', points 5): duplicate threshold",
+        "error penalty_repeat row (code 'v', nth 2): duplicate nth",
+    });
+}
