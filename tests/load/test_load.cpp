@@ -148,3 +148,20 @@ TEST_CASE("the module refuses an SQLite older than 3.34.0, saying so") {
     CHECK(d.one("SELECT penalty_version()") == "ERROR: no such function: penalty_version");
     dlclose(handle);
 }
+
+TEST_CASE("penalty_install on a read-only database says why it failed") {
+    const char* path = "load_tests_readonly.db";
+    std::remove(path);
+    { Db create(path); create.exec("CREATE TABLE t(x)"); }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_penalty_init(db, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT penalty_install()", -1, &st, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_READONLY);
+    CHECK(std::string(sqlite3_errmsg(db)) ==
+          "penalty_install: creating the rule tables: attempt to write a readonly database");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    std::remove(path);
+}
