@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
-test_packages=(python3 clang libclang-rt-14-dev)
+test_packages=(python3 clang libclang-rt-dev)
 
 setup() {
   local missing=()
