@@ -7,7 +7,7 @@
 # INDEXES="covering pair none" also runs the other index configurations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --build build --target penalty_bench >/dev/null
+cmake --build build --target penalty_bench >/dev/null  # also built by default
 mkdir -p bench/data
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000000)
