@@ -204,7 +204,6 @@ std::optional<Time> Evaluator::sanction_end(const LedgerEntry& e, Time at, std::
 
 Standing Evaluator::standing(Time T) const {
     Standing s;
-    s.as_of = T;
     s.track_points.resize(rules_.tracks.size());
     for (std::size_t k = 0; k < rules_.tracks.size(); ++k) {
         s.track_points[k] = live_points(k, T);

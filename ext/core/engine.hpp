@@ -59,7 +59,6 @@ struct LedgerEntry {
 
 // The standing as of T (spec section 4).
 struct Standing {
-    Time as_of = 0;
     std::int64_t points = 0;
     std::vector<std::int64_t> track_points;  // per Ruleset::tracks index
     std::int64_t offences = 0, dismissed = 0, repeats = 0;
@@ -123,10 +122,5 @@ private:
 
 // "unknown violation code 'X' in ruleset 'R' at T" (spec step 1).
 [[noreturn]] void unknown_code_error(const Ruleset& r, std::string_view code, Time at);
-
-// Order of events: by time, then `seq` (the caller's tie order).
-inline bool event_before(const Event& a, const Event& b) {
-    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
-}
 
 }  // namespace penalty

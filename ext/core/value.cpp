@@ -5,17 +5,6 @@
 
 namespace penalty {
 
-const char* kind_name(Kind k) {
-    switch (k) {
-        case Kind::Null: return "NULL";
-        case Kind::Integer: return "INTEGER";
-        case Kind::Real: return "REAL";
-        case Kind::Text: return "TEXT";
-        case Kind::Blob: return "BLOB";
-    }
-    return "?";
-}
-
 std::string sql_literal(const ValueView& v, std::size_t max_chars) {
     switch (v.kind) {
         case Kind::Null: return "NULL";

@@ -43,9 +43,6 @@ struct Cell {
 // bytes of invalid UTF-8 as \xHH), NULL, X'..' for blobs.
 std::string sql_literal(const ValueView& v, std::size_t max_chars = 60);
 
-// The SQL type name: NULL, INTEGER, REAL, TEXT, BLOB.
-const char* kind_name(Kind k);
-
 // True when `s` is well-formed UTF-8.
 bool valid_utf8(std::string_view s);
 
