@@ -12,7 +12,7 @@ SQLITE_EXTENSION_INIT1
 
 #include <new>
 
-#include "include/penalty.h"
+#include "penalty.h"  // generated: build/include/penalty.h
 #include "sqlite/connection.hpp"
 #include "sqlite/functions.hpp"
 

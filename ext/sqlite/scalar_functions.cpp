@@ -15,7 +15,7 @@
 #include "glue.hpp"
 #include "statement.hpp"
 
-// PENALTY_VERSION comes from CMakeLists.txt (project VERSION).
+#include "penalty.h"  // PENALTY_VERSION, generated from project(VERSION)
 
 namespace penalty::glue {
 

@@ -50,7 +50,7 @@ const char* kRules =
     "INSERT INTO penalty_threshold VALUES('taobao','serious',48,'seal_account',NULL,1);";
 
 void check_basics(Db& d) {
-    CHECK(d.one("SELECT penalty_version()") == "0.1.0");
+    CHECK(d.one("SELECT penalty_version()") == PENALTY_VERSION);
     d.exec(kRules);
     CHECK(d.one("SELECT penalty_points('taobao','harassment','2017-06-01')") == "12");
     d.exec("CREATE TABLE v(seller_id, code, occurred_at);"
@@ -126,7 +126,7 @@ TEST_CASE("a connection's functions outlive a second load and close cleanly") {
     Db d;
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
-    CHECK(d.one("SELECT penalty_version()") == "0.1.0");
+    CHECK(d.one("SELECT penalty_version()") == PENALTY_VERSION);
 }
 
 TEST_CASE("the module refuses an SQLite older than 3.34.0, saying so") {

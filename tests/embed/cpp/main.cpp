@@ -17,7 +17,7 @@ int main() {
         return 1;
     }
     const char* version = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    const bool ok = version && std::strcmp(version, "0.1.0") == 0;
+    const bool ok = version && std::strcmp(version, PENALTY_VERSION) == 0;
     std::printf("penalty %s registered through sqlite3_auto_extension\n", version ? version : "(null)");
     sqlite3_finalize(st);
     sqlite3_close(db);
