@@ -1,9 +1,8 @@
 // entry.cpp — the extension's entry point, sqlite3_penalty_init.
 //
 // Thin on purpose: it checks the SQLite version, creates the per-connection
-// state and asks each part of the glue to register its functions and
-// virtual tables (ext/sqlite/functions.hpp). It is the only symbol the
-// loadable module exports.
+// state (sqlite/connection.hpp) and registers every SQL object declared in
+// sqlite/catalog.cpp. It is the only symbol the loadable module exports.
 //
 // Loadable build: SQLITE_EXTENSION_INIT1/2 set up the API table pointer.
 // Static build (SQLITE_CORE): those macros are empty and calls are direct.
@@ -13,16 +12,8 @@ SQLITE_EXTENSION_INIT1
 #include <new>
 
 #include "penalty.h"  // generated: build/include/penalty.h
+#include "sqlite/catalog.hpp"
 #include "sqlite/connection.hpp"
-#include "sqlite/functions.hpp"
-
-namespace {
-
-void set_error(char** pzErrMsg, const char* msg) {
-    if (pzErrMsg) *pzErrMsg = sqlite3_mprintf("%s", msg);
-}
-
-}  // namespace
 
 extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlite3* db, char** pzErrMsg,
                                                                            const sqlite3_api_routines* pApi) {
@@ -34,21 +25,20 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlit
                                         sqlite3_libversion(), PENALTY_MIN_SQLITE_VERSION);
         return SQLITE_ERROR;
     }
-    penalty::glue::Connection* conn = new (std::nothrow) penalty::glue::Connection(db);
+    auto* conn = new (std::nothrow) penalty::glue::Connection(db);
     if (!conn) {
-        set_error(pzErrMsg, "penalty: out of memory");
+        if (pzErrMsg) *pzErrMsg = sqlite3_mprintf("penalty: out of memory");
         return SQLITE_NOMEM;
     }
     // Each registration takes a reference; hold one ourselves meanwhile so
     // that a failing registration cannot free the state under us.
     conn->retain();
-    int rc = penalty::glue::register_scalar_functions(db, conn);
-    if (rc == SQLITE_OK) rc = penalty::glue::register_aggregate_functions(db, conn);
-    if (rc == SQLITE_OK) rc = penalty::glue::register_check_table(db, conn);
-    if (rc == SQLITE_OK) rc = penalty::glue::register_report_tables(db, conn);
+    const char* failed = nullptr;
+    const int rc = penalty::glue::register_all(db, conn, &failed);
     penalty::glue::Connection::release(conn);
     if (rc != SQLITE_OK) {
-        if (pzErrMsg) *pzErrMsg = sqlite3_mprintf("penalty: registering functions failed: %s", sqlite3_errstr(rc));
+        if (pzErrMsg)
+            *pzErrMsg = sqlite3_mprintf("penalty: registering %s failed: %s", failed ? failed : "?", sqlite3_errstr(rc));
         return rc;
     }
     return SQLITE_OK;

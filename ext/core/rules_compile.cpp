@@ -1,4 +1,4 @@
-// rules_compile.cpp — every validation rule of spec section 2, and the
+// rules_compile.cpp — every validation rule of docs/model.md §2, and the
 // compilation of valid rows into a Ruleset.
 //
 // Each table is checked row by row; a bad cell adds a Problem naming the
@@ -89,47 +89,49 @@ Compiled compile_ruleset(const RawRules& raw) {
     rs->name = raw.ruleset;
     const std::string rlit = sql_literal(ValueView::text(raw.ruleset));
 
-    // penalty_ruleset(tz_offset, repeat_days)
+    // penalty_ruleset
     if (!raw.ruleset_row) {
-        out.problems.push_back({true, "penalty_ruleset", fmt::format("has no row with ruleset = {}", rlit)});
+        out.problems.push_back({true, RulesetRow::table, fmt::format("has no row with ruleset = {}", rlit)});
         return out;
     }
     {
-        const Row& r = *raw.ruleset_row;
+        const RulesetRow& r = *raw.ruleset_row;
+        const char* T = RulesetRow::table;
         const std::string key = rlit;
-        if (r[0].kind != Kind::Text || !parse_utc_offset(r[0].s, rs->tz_offset))
-            ck.error("penalty_ruleset", key,
-                     fmt::format("tz_offset is {}; expected '+HH:MM' or '-HH:MM' within 14:00", lit(r[0])));
-        if (r[1].kind != Kind::Null &&
-            ck.integer("penalty_ruleset", key, "repeat_days", r[1], 0, kMaxDays,
+        if (r.tz_offset.kind != Kind::Text || !parse_utc_offset(r.tz_offset.s, rs->tz_offset))
+            ck.error(T, key,
+                     fmt::format("tz_offset is {}; expected '+HH:MM' or '-HH:MM' within 14:00", lit(r.tz_offset)));
+        if (r.repeat_days.kind != Kind::Null &&
+            ck.integer(T, key, "repeat_days", r.repeat_days, 0, kMaxDays,
                        fmt::format("NULL or an INTEGER from 0 to {}", kMaxDays).c_str()))
-            rs->repeat_days = r[1].i;
+            rs->repeat_days = r.repeat_days.i;
     }
 
-    // penalty_track(track, period, period_days)
+    // penalty_track
     std::map<std::string, Track> tracks;
     std::set<std::string> invalid_tracks;  // rows that exist but failed: not reported again by their users
-    for (const Row& r : raw.tracks) {
-        const std::string key = fmt::format("track {}", lit(r[0]));
-        if (!ck.name("penalty_track", key, "track", r[0])) continue;
-        invalid_tracks.insert(r[0].s);
+    for (const TrackRow& r : raw.tracks) {
+        const char* T = TrackRow::table;
+        const std::string key = fmt::format("track {}", lit(r.track));
+        if (!ck.name(T, key, "track", r.track)) continue;
+        invalid_tracks.insert(r.track.s);
         Track t;
-        t.name = r[0].s;
-        if (!parse_period(r[1], t.period)) {
-            ck.error("penalty_track", key,
-                     fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'", lit(r[1])));
+        t.name = r.track.s;
+        if (!parse_period(r.period, t.period)) {
+            ck.error(T, key,
+                     fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'", lit(r.period)));
             continue;
         }
         if (t.period == Period::Rolling) {
-            if (!ck.integer("penalty_track", key, "period_days", r[2], 1, kMaxDays,
+            if (!ck.integer(T, key, "period_days", r.period_days, 1, kMaxDays,
                             fmt::format("an INTEGER from 1 to {} for a rolling track", kMaxDays).c_str()))
                 continue;
-            t.period_days = r[2].i;
-        } else if (r[2].kind != Kind::Null) {
-            ck.warning("penalty_track", key,
-                       fmt::format("period_days {} is ignored for period '{}'", lit(r[2]), period_name(t.period)));
+            t.period_days = r.period_days.i;
+        } else if (r.period_days.kind != Kind::Null) {
+            ck.warning(T, key,
+                       fmt::format("period_days {} is ignored for period '{}'", lit(r.period_days), period_name(t.period)));
         }
-        if (!tracks.emplace(t.name, t).second) ck.error("penalty_track", key, "duplicate track");
+        if (!tracks.emplace(t.name, t).second) ck.error(T, key, "duplicate track");
         invalid_tracks.erase(t.name);
     }
 
@@ -141,21 +143,21 @@ Compiled compile_ruleset(const RawRules& raw) {
         return false;
     };
 
-    // penalty_threshold(track, points, sanction, days, closes)
-    for (const Row& r : raw.thresholds) {
-        const std::string key = fmt::format("track {}, points {}", lit(r[0]), lit(r[1]));
-        const char* T = "penalty_threshold";
-        if (!track_ok(T, key, r[0])) continue;
-        bool ok = ck.integer(T, key, "points", r[1], 1, kI64Max, "a positive INTEGER");
-        ok = ck.name(T, key, "sanction", r[2]) && ok;
-        ok = (r[3].kind == Kind::Null ||
-              ck.integer(T, key, "days", r[3], 0, kMaxDays,
+    // penalty_threshold
+    for (const ThresholdRow& r : raw.thresholds) {
+        const std::string key = fmt::format("track {}, points {}", lit(r.track), lit(r.points));
+        const char* T = ThresholdRow::table;
+        if (!track_ok(T, key, r.track)) continue;
+        bool ok = ck.integer(T, key, "points", r.points, 1, kI64Max, "a positive INTEGER");
+        ok = ck.name(T, key, "sanction", r.sanction) && ok;
+        ok = (r.days.kind == Kind::Null ||
+              ck.integer(T, key, "days", r.days, 0, kMaxDays,
                          fmt::format("NULL (indefinite) or an INTEGER from 0 to {}", kMaxDays).c_str())) && ok;
-        ok = ck.flag(T, key, "closes", r[4]) && ok;
+        ok = ck.flag(T, key, "closes", r.closes) && ok;
         if (!ok) continue;
-        Threshold th{r[1].i, r[2].s, std::nullopt, r[4].i == 1};
-        if (r[3].kind != Kind::Null) th.days = r[3].i;
-        auto& list = tracks[r[0].s].thresholds;
+        Threshold th{r.points.i, r.sanction.s, std::nullopt, r.closes.i == 1};
+        if (r.days.kind != Kind::Null) th.days = r.days.i;
+        auto& list = tracks[r.track.s].thresholds;
         if (std::any_of(list.begin(), list.end(), [&](const Threshold& o) { return o.points == th.points; })) {
             ck.error(T, key, "duplicate threshold");
             continue;
@@ -173,74 +175,74 @@ Compiled compile_ruleset(const RawRules& raw) {
         return static_cast<std::size_t>(it - rs->tracks.begin());
     };
 
-    // penalty_violation(code, valid_from, track, points, closes, min_prior)
+    // penalty_violation
     std::map<std::string, Code> codes;
-    for (const Row& r : raw.violations) {
-        const std::string key = fmt::format("code {}, valid_from {}", lit(r[0]), lit(r[1]));
-        const char* T = "penalty_violation";
-        if (!ck.name(T, key, "code", r[0])) continue;
+    for (const ViolationRow& r : raw.violations) {
+        const std::string key = fmt::format("code {}, valid_from {}", lit(r.code), lit(r.valid_from));
+        const char* T = ViolationRow::table;
+        if (!ck.name(T, key, "code", r.code)) continue;
         ViolationVersion v;
         bool ok = true;
         try {
-            v.valid_from = parse_timestamp(r[1].view());
+            v.valid_from = parse_timestamp(r.valid_from.view());
         } catch (const Error& e) {
             ck.error(T, key, fmt::format("valid_from: {}", e.what()));
             ok = false;
         }
-        ok = track_ok(T, key, r[2]) && ok;
-        ok = ck.integer(T, key, "points", r[3], 0, kI64Max, "an INTEGER >= 0") && ok;
-        ok = ck.flag(T, key, "closes", r[4]) && ok;
-        ok = ck.integer(T, key, "min_prior", r[5], 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = track_ok(T, key, r.track) && ok;
+        ok = ck.integer(T, key, "points", r.points, 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = ck.flag(T, key, "closes", r.closes) && ok;
+        ok = ck.integer(T, key, "min_prior", r.min_prior, 0, kI64Max, "an INTEGER >= 0") && ok;
         if (!ok) continue;
-        v.track = track_index(r[2].s);
-        v.points = r[3].i;
-        v.closes = r[4].i == 1;
-        v.min_prior = r[5].i;
-        Code& code = codes[r[0].s];
-        code.name = r[0].s;
+        v.track = track_index(r.track.s);
+        v.points = r.points.i;
+        v.closes = r.closes.i == 1;
+        v.min_prior = r.min_prior.i;
+        Code& code = codes[r.code.s];
+        code.name = r.code.s;
         if (std::any_of(code.versions.begin(), code.versions.end(),
                         [&](const ViolationVersion& o) { return o.valid_from == v.valid_from; })) {
-            ck.error(T, key, fmt::format("another row of code {} has the same valid_from {}", lit(r[0]),
+            ck.error(T, key, fmt::format("another row of code {} has the same valid_from {}", lit(r.code),
                                          format_timestamp(v.valid_from)));
             continue;
         }
         code.versions.push_back(v);
     }
 
-    // penalty_repeat(code, nth, points)
-    for (const Row& r : raw.repeats) {
-        const std::string key = fmt::format("code {}, nth {}", lit(r[0]), lit(r[1]));
-        const char* T = "penalty_repeat";
-        if (!ck.name(T, key, "code", r[0])) continue;
-        bool ok = ck.integer(T, key, "nth", r[1], 1, kI64Max, "an INTEGER >= 1");
-        ok = ck.integer(T, key, "points", r[2], 0, kI64Max, "an INTEGER >= 0") && ok;
+    // penalty_repeat
+    for (const RepeatRow& r : raw.repeats) {
+        const std::string key = fmt::format("code {}, nth {}", lit(r.code), lit(r.nth));
+        const char* T = RepeatRow::table;
+        if (!ck.name(T, key, "code", r.code)) continue;
+        bool ok = ck.integer(T, key, "nth", r.nth, 1, kI64Max, "an INTEGER >= 1");
+        ok = ck.integer(T, key, "points", r.points, 0, kI64Max, "an INTEGER >= 0") && ok;
         if (!ok) continue;
-        auto it = codes.find(r[0].s);
+        auto it = codes.find(r.code.s);
         if (it == codes.end()) {
-            ck.warning(T, key, fmt::format("code {} has no row in penalty_violation; the row is unused", lit(r[0])));
+            ck.warning(T, key, fmt::format("code {} has no row in penalty_violation; the row is unused", lit(r.code)));
             continue;
         }
         auto& reps = it->second.repeats;
-        if (std::any_of(reps.begin(), reps.end(), [&](const RepeatStep& o) { return o.nth == r[1].i; })) {
+        if (std::any_of(reps.begin(), reps.end(), [&](const RepeatStep& o) { return o.nth == r.nth.i; })) {
             ck.error(T, key, "duplicate nth");
             continue;
         }
-        reps.push_back({r[1].i, r[2].i});
+        reps.push_back({r.nth.i, r.points.i});
     }
 
-    // penalty_level(min_credit, label)
-    for (const Row& r : raw.levels) {
-        const std::string key = fmt::format("min_credit {}", lit(r[0]));
-        const char* T = "penalty_level";
-        bool ok = ck.integer(T, key, "min_credit", r[0], INT64_MIN, kI64Max, "an INTEGER");
-        ok = ck.name(T, key, "label", r[1]) && ok;
+    // penalty_level
+    for (const LevelRow& r : raw.levels) {
+        const std::string key = fmt::format("min_credit {}", lit(r.min_credit));
+        const char* T = LevelRow::table;
+        bool ok = ck.integer(T, key, "min_credit", r.min_credit, INT64_MIN, kI64Max, "an INTEGER");
+        ok = ck.name(T, key, "label", r.label) && ok;
         if (!ok) continue;
         if (std::any_of(rs->levels.begin(), rs->levels.end(),
-                        [&](const Level& l) { return l.min_credit == r[0].i; })) {
+                        [&](const Level& l) { return l.min_credit == r.min_credit.i; })) {
             ck.error(T, key, "duplicate min_credit");
             continue;
         }
-        rs->levels.push_back({r[0].i, r[1].s});
+        rs->levels.push_back({r.min_credit.i, r.label.s});
     }
     std::sort(rs->levels.begin(), rs->levels.end(),
               [](const Level& a, const Level& b) { return a.min_credit < b.min_credit; });

@@ -1,10 +1,11 @@
 // rules_compile.hpp — validate the rows of the rule tables and compile them.
 //
-// Input: RawRules, the rows of one ruleset exactly as they sit in the rule
-// tables (the glue reads them; see ext/sqlite/rules_loader.cpp). Output: the
-// list of problems (what penalty_check() shows) and, when there is no error,
-// a compiled Ruleset. Every rule of spec section 2 is checked here and only
-// here; a problem names the table and the row.
+// Input: RawRules (rule_tables.hpp), the rows of one ruleset exactly as they
+// sit in the rule tables (the glue reads them; see
+// ext/sqlite/rules_loader.cpp). Output: the list of problems (what
+// penalty_check() shows) and, when there is no error, a compiled Ruleset.
+// Every validation rule of docs/model.md §2 is checked here and only here; a
+// problem names the table and the row.
 #pragma once
 
 #include <memory>
@@ -12,25 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "rule_tables.hpp"
 #include "ruleset.hpp"
-#include "value.hpp"
 
 namespace penalty {
-
-// One row of a rule table: cells in the column order documented per table.
-using Row = std::vector<Cell>;
-
-struct RawRules {
-    std::string ruleset;
-    std::optional<Row> ruleset_row;   // tz_offset, repeat_days
-    std::vector<Row> tracks;          // track, period, period_days
-    std::vector<Row> violations;      // code, valid_from, track, points, closes, min_prior
-    std::vector<Row> repeats;         // code, nth, points
-    std::vector<Row> thresholds;      // track, points, sanction, days, closes
-    std::vector<Row> levels;          // min_credit, label
-
-    bool operator==(const RawRules&) const = default;
-};
 
 struct Problem {
     bool error = true;   // false: a warning, the ruleset stays usable

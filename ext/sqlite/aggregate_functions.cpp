@@ -4,7 +4,7 @@
 // All take (ruleset, code, at, as_of); penalty_total takes an optional 5th
 // argument, a track. Contract:
 //   * As an aggregate (GROUP BY seller_id) the group's rows are evaluated as
-//     of `as_of` (spec section 4); rows with at > as_of are ignored. ruleset
+//     of `as_of` (docs/model.md §4); rows with at > as_of are ignored. ruleset
 //     and as_of (and the track) must be equal on every row, else an error.
 //   * As a window function the frame must start at UNBOUNDED PRECEDING (the
 //     default frame does): a frame that drops rows (xInverse) is an error.
@@ -13,17 +13,22 @@
 //     ORDER BY at) is a running balance.
 //   * Ties in time are ordered by code, then by the order rows arrive.
 //   * A group with no rows gives 0 (total, repeats) or NULL (closure, standing).
-// The evaluation itself is the engine's (ext/core/engine.cpp); this file only
-// collects rows, keeps the window's evaluation incremental, and maps results.
+// The evaluation itself is the engine's (ext/core/engine.cpp) and the NULL
+// rules of the results are standing_output.hpp's; this file only collects
+// rows, keeps the window's evaluation incremental, and maps results. Names,
+// argument counts and flags are declared in catalog.cpp.
 #include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "aggregate_functions.hpp"
+
 #include "../core/engine.hpp"
-#include "../core/standing_json.hpp"
-#include "functions.hpp"
-#include "glue.hpp"
+#include "../core/standing_output.hpp"
+#include "catalog.hpp"
+#include "errors.hpp"
+#include "values.hpp"
 
 namespace penalty::glue {
 
@@ -140,16 +145,6 @@ private:
     Cell last_as_of_;
 };
 
-const char* fn_name(Result r) {
-    switch (r) {
-        case Result::Total: return "penalty_total";
-        case Result::Repeats: return "penalty_repeats";
-        case Result::Closure: return "penalty_closure";
-        case Result::Standing: return "penalty_standing";
-    }
-    return "penalty";
-}
-
 template <Result R>
 struct Aggregate {
     // The aggregate context holds a Group*, created on the first row and
@@ -159,20 +154,20 @@ struct Aggregate {
     }
 
     static void step(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-        guard(ctx, fn_name(R), [&] {
+        guard(ctx, registered(ctx).name, [&] {
             Group** g = slot(ctx, true);
             if (!g) throw std::bad_alloc();
             if (!*g) *g = new Group();
-            (*g)->step(*static_cast<Connection*>(sqlite3_user_data(ctx)), argc, argv);
+            (*g)->step(*registered(ctx).conn, argc, argv);
         });
     }
 
     static void inverse(sqlite3_context* ctx, int, sqlite3_value**) {
-        guard(ctx, fn_name(R), [&] { Group::inverse(); });
+        guard(ctx, registered(ctx).name, [&] { Group::inverse(); });
     }
 
     static void result(sqlite3_context* ctx, bool window) {
-        guard(ctx, fn_name(R), [&] {
+        guard(ctx, registered(ctx).name, [&] {
             Group** g = slot(ctx, false);
             if (!g || !*g || (*g)->empty()) {
                 if constexpr (R == Result::Total || R == Result::Repeats) sqlite3_result_int(ctx, 0);
@@ -186,8 +181,7 @@ struct Aggregate {
             } else if constexpr (R == Result::Repeats) {
                 sqlite3_result_int64(ctx, s.repeats);
             } else if constexpr (R == Result::Closure) {
-                if (s.closure_at) result_text(ctx, format_timestamp(*s.closure_at));
-                else sqlite3_result_null(ctx);
+                result_text(ctx, closure_at_text(s));
             } else {
                 result_text(ctx, standing_json(group.evaluator(), s));
             }
@@ -205,36 +199,16 @@ struct Aggregate {
     }
 };
 
-struct AggregateDef {
-    const char* name;
-    int nargs;
-    void (*step)(sqlite3_context*, int, sqlite3_value**);
-    void (*final)(sqlite3_context*);
-    void (*value)(sqlite3_context*);
-    void (*inverse)(sqlite3_context*, int, sqlite3_value**);
-};
-
 template <Result R>
-constexpr AggregateDef def(const char* name, int nargs) {
-    return {name, nargs, Aggregate<R>::step, Aggregate<R>::final, Aggregate<R>::value, Aggregate<R>::inverse};
+constexpr WindowCallbacks callbacks() {
+    return {Aggregate<R>::step, Aggregate<R>::final, Aggregate<R>::value, Aggregate<R>::inverse};
 }
-
-const AggregateDef kAggregates[] = {
-    def<Result::Total>("penalty_total", 4),       def<Result::Total>("penalty_total", 5),
-    def<Result::Repeats>("penalty_repeats", 4),   def<Result::Closure>("penalty_closure", 4),
-    def<Result::Standing>("penalty_standing", 4),
-};
 
 }  // namespace
 
-int register_aggregate_functions(sqlite3* db, Connection* conn) {
-    for (const AggregateDef& d : kAggregates) {
-        conn->retain();  // released by SQLite through Connection::release, also on failure
-        const int rc = sqlite3_create_window_function(db, d.name, d.nargs, SQLITE_UTF8 | SQLITE_INNOCUOUS, conn,
-                                                      d.step, d.final, d.value, d.inverse, &Connection::release);
-        if (rc != SQLITE_OK) return rc;
-    }
-    return SQLITE_OK;
-}
+extern const WindowCallbacks kTotalCallbacks = callbacks<Result::Total>();
+extern const WindowCallbacks kRepeatsCallbacks = callbacks<Result::Repeats>();
+extern const WindowCallbacks kClosureCallbacks = callbacks<Result::Closure>();
+extern const WindowCallbacks kStandingCallbacks = callbacks<Result::Standing>();
 
 }  // namespace penalty::glue

@@ -3,7 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "glue.hpp"
+#include "errors.hpp"
+#include "values.hpp"
 #include "rules_loader.hpp"
 #include "statement.hpp"
 

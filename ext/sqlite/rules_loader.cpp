@@ -4,18 +4,24 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "glue.hpp"
+#include "errors.hpp"
+#include "values.hpp"
 #include "statement.hpp"
 
 namespace penalty::glue {
 
 namespace {
 
-// Runs `sql` with ?1 = ruleset; appends each row's `ncol` cells to `out`.
-void read_rows(sqlite3* db, const char* table, const char* columns, std::string_view ruleset, int ncol,
-               std::vector<Row>& out) {
-    const std::string sql = fmt::format("SELECT {} FROM {} WHERE ruleset = ?1", columns, table);
+// Appends the rows of `Row`'s rule table that belong to `ruleset` to `out`,
+// each cell read into its member (Row::columns, Row::cells()).
+template <class Row>
+void read_rows(sqlite3* db, std::string_view ruleset, std::vector<Row>& out) {
+    constexpr std::size_t n = Row::columns.size();
+    static_assert(std::tuple_size_v<decltype(Row().cells())> == n);
+    const std::string sql =
+        fmt::format("SELECT {} FROM {} WHERE ruleset = ?1", fmt::join(Row::columns, ", "), Row::table);
     Statement st;
     const int rc = sqlite3_prepare_v3(db, sql.c_str(), -1, 0, st.out(), nullptr);
     if (rc != SQLITE_OK) {
@@ -23,19 +29,18 @@ void read_rows(sqlite3* db, const char* table, const char* columns, std::string_
         if (std::strstr(msg, "no such table") || std::strstr(msg, "no such column"))
             throw SqliteError(rc, fmt::format("cannot read rule table {} ({}); run SELECT penalty_install() to "
                                               "create the rule tables",
-                                              table, msg));
-        check_rc(db, rc, fmt::format("reading {}", table));
+                                              Row::table, msg));
+        check_rc(db, rc, fmt::format("reading {}", Row::table));
     }
     check_rc(db, sqlite3_bind_text64(st.get(), 1, ruleset.data(), ruleset.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
              "binding ruleset");
     int step;
     while ((step = sqlite3_step(st.get())) == SQLITE_ROW) {
-        Row row;
-        row.reserve(static_cast<std::size_t>(ncol));
-        for (int c = 0; c < ncol; ++c) row.push_back(Cell::from(column_view(st.get(), c)));
-        out.push_back(std::move(row));
+        std::array<Cell, n> cells;
+        for (std::size_t c = 0; c < n; ++c) cells[c] = Cell::from(column_view(st.get(), static_cast<int>(c)));
+        out.push_back(std::make_from_tuple<Row>(std::move(cells)));
     }
-    check_rc(db, step, fmt::format("reading {}", table));
+    check_rc(db, step, fmt::format("reading {}", Row::table));
 }
 
 }  // namespace
@@ -43,15 +48,14 @@ void read_rows(sqlite3* db, const char* table, const char* columns, std::string_
 RawRules load_rules(sqlite3* db, std::string_view ruleset) {
     RawRules raw;
     raw.ruleset = std::string(ruleset);
-    std::vector<Row> rs;
-    read_rows(db, "penalty_ruleset", "tz_offset, repeat_days", ruleset, 2, rs);
+    std::vector<RulesetRow> rs;
+    read_rows(db, ruleset, rs);
     if (!rs.empty()) raw.ruleset_row = std::move(rs.front());
-    read_rows(db, "penalty_track", "track, period, period_days", ruleset, 3, raw.tracks);
-    read_rows(db, "penalty_violation", "code, valid_from, track, points, closes, min_prior", ruleset, 6,
-              raw.violations);
-    read_rows(db, "penalty_repeat", "code, nth, points", ruleset, 3, raw.repeats);
-    read_rows(db, "penalty_threshold", "track, points, sanction, days, closes", ruleset, 5, raw.thresholds);
-    read_rows(db, "penalty_level", "min_credit, label", ruleset, 2, raw.levels);
+    read_rows(db, ruleset, raw.tracks);
+    read_rows(db, ruleset, raw.violations);
+    read_rows(db, ruleset, raw.repeats);
+    read_rows(db, ruleset, raw.thresholds);
+    read_rows(db, ruleset, raw.levels);
     return raw;
 }
 

@@ -1,10 +1,10 @@
 // rules_loader.hpp — reads one ruleset's rows from the rule tables.
 //
-// The SQL half of rule loading: plain SELECTs on penalty_ruleset,
-// penalty_track, penalty_violation, penalty_repeat, penalty_threshold and
-// penalty_level (unqualified names, so temp, main, then attached databases,
-// as SQLite resolves them). Validation is not done here: the rows go to
-// compile_ruleset() (ext/core/rules_compile.cpp) as they are.
+// The SQL half of rule loading: one plain SELECT per rule table, built from
+// the table and column names of ext/core/rule_tables.hpp (unqualified names,
+// so temp, main, then attached databases, as SQLite resolves them).
+// Validation is not done here: the rows go to compile_ruleset()
+// (ext/core/rules_compile.cpp) as they are.
 #pragma once
 
 #include <string_view>

@@ -1,19 +1,20 @@
 // scalar_functions.cpp — penalty_version(), penalty_install(),
 // penalty_points(ruleset, code, at), penalty_level(ruleset, credit).
 //
-// Flags: all but penalty_install are SQLITE_INNOCUOUS (they only read the
-// rule tables of this connection, which any view could read anyway) and not
-// SQLITE_DETERMINISTIC (the answer changes when the rules are edited, so
-// they must not be used in indexes or generated columns). penalty_install
-// writes the schema and is SQLITE_DIRECTONLY: never from a view or trigger.
+// Names, argument counts and flags are declared in catalog.cpp; error
+// messages start with the name registered there.
 #include <cmath>
 
 #include <fmt/format.h>
 
+#include "scalar_functions.hpp"
+
 #include "../core/engine.hpp"
-#include "functions.hpp"
-#include "glue.hpp"
+#include "../core/rule_tables.hpp"
+#include "catalog.hpp"
+#include "errors.hpp"
 #include "statement.hpp"
+#include "values.hpp"
 
 #include "penalty.h"  // PENALTY_VERSION, generated from project(VERSION)
 
@@ -23,40 +24,44 @@ extern const char* const kSchemaSql;  // generated from sql/schema.sql
 
 namespace {
 
-Connection* conn_of(sqlite3_context* ctx) { return static_cast<Connection*>(sqlite3_user_data(ctx)); }
-
 // The ruleset named by argument 0. While that argument is a constant, the
 // compiled ruleset is kept as SQLite auxdata for the rest of the statement,
 // so a scan calls the rules cache once, not once per row.
 std::shared_ptr<const Ruleset> ruleset_of(sqlite3_context* ctx, std::string_view name) {
     using Held = std::shared_ptr<const Ruleset>;
     if (auto* held = static_cast<Held*>(sqlite3_get_auxdata(ctx, 0))) return *held;
-    Held rules = conn_of(ctx)->ruleset(name);
+    Held rules = registered(ctx).conn->ruleset(name);
     // On failure SQLite calls the destructor at once; the copy stays valid.
     sqlite3_set_auxdata(ctx, 0, new Held(rules), [](void* p) { delete static_cast<Held*>(p); });
     return rules;
 }
 
+// How many of the rule tables are missing from "main".
+int missing_tables(sqlite3* db) {
+    Statement st;
+    check_rc(db,
+             sqlite3_prepare_v3(db, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1", -1, 0,
+                                st.out(), nullptr),
+             "reading the schema");
+    int missing = 0;
+    for (const char* table : kRuleTableNames) {
+        check_rc(db, sqlite3_bind_text(st.get(), 1, table, -1, SQLITE_STATIC), "reading the schema");
+        const int rc = sqlite3_step(st.get());
+        check_rc(db, rc, "reading the schema");
+        if (rc == SQLITE_DONE) ++missing;
+        check_rc(db, sqlite3_reset(st.get()), "reading the schema");
+    }
+    return missing;
+}
+
+}  // namespace
+
 void fn_version(sqlite3_context* ctx, int, sqlite3_value**) {
     sqlite3_result_text(ctx, PENALTY_VERSION, -1, SQLITE_STATIC);
 }
 
-// How many of the six rule tables are missing from "main".
-int missing_tables(sqlite3* db) {
-    Statement st;
-    check_rc(db,
-             sqlite3_prepare_v3(db,
-                                "SELECT 6 - count(*) FROM main.sqlite_master WHERE type = 'table' AND name IN "
-                                "('penalty_ruleset','penalty_track','penalty_violation','penalty_repeat',"
-                                "'penalty_threshold','penalty_level')",
-                                -1, 0, st.out(), nullptr),
-             "reading the schema");
-    check_rc(db, sqlite3_step(st.get()), "reading the schema");
-    return sqlite3_column_int(st.get(), 0);
-}
-
 void fn_install(sqlite3_context* ctx, int, sqlite3_value**) {
-    guard(ctx, "penalty_install", [&] {
+    guard(ctx, registered(ctx).name, [&] {
         sqlite3* db = sqlite3_context_db_handle(ctx);
         const int before = missing_tables(db);
         char* err = nullptr;
@@ -71,7 +76,7 @@ void fn_install(sqlite3_context* ctx, int, sqlite3_value**) {
 }
 
 void fn_points(sqlite3_context* ctx, int, sqlite3_value** argv) {
-    guard(ctx, "penalty_points", [&] {
+    guard(ctx, registered(ctx).name, [&] {
         const std::string_view name = text_arg(argv[0], "ruleset");
         const std::string_view code = text_arg(argv[1], "code");
         const Time at = time_arg(argv[2], "at");
@@ -85,7 +90,7 @@ void fn_points(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 void fn_level(sqlite3_context* ctx, int, sqlite3_value** argv) {
-    guard(ctx, "penalty_level", [&] {
+    guard(ctx, registered(ctx).name, [&] {
         const std::string_view name = text_arg(argv[0], "ruleset");
         const ValueView credit = view_of(argv[1]);
         std::int64_t c;
@@ -104,32 +109,6 @@ void fn_level(sqlite3_context* ctx, int, sqlite3_value** argv) {
         if (const Level* l = rules->level_for(c)) result_text(ctx, l->label);
         else sqlite3_result_null(ctx);
     });
-}
-
-struct ScalarDef {
-    const char* name;
-    int nargs;
-    int flags;
-    void (*fn)(sqlite3_context*, int, sqlite3_value**);
-};
-
-const ScalarDef kScalars[] = {
-    {"penalty_version", 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, fn_version},
-    {"penalty_install", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, fn_install},
-    {"penalty_points", 3, SQLITE_UTF8 | SQLITE_INNOCUOUS, fn_points},
-    {"penalty_level", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, fn_level},
-};
-
-}  // namespace
-
-int register_scalar_functions(sqlite3* db, Connection* conn) {
-    for (const ScalarDef& d : kScalars) {
-        conn->retain();  // released by SQLite through Connection::release, also on failure
-        const int rc = sqlite3_create_function_v2(db, d.name, d.nargs, d.flags, conn, d.fn, nullptr, nullptr,
-                                                  &Connection::release);
-        if (rc != SQLITE_OK) return rc;
-    }
-    return SQLITE_OK;
 }
 
 }  // namespace penalty::glue

@@ -7,7 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "glue.hpp"
+#include "errors.hpp"
+#include "values.hpp"
 
 namespace penalty::glue {
 
@@ -81,9 +82,8 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
     filtered_ = filtered;
 }
 
-void SourceReader::start(sqlite3* db, const char* fn, std::string_view source, sqlite3_value* seller) {
+void SourceReader::start(sqlite3* db, std::string_view source, sqlite3_value* seller) {
     db_ = db;
-    fn_ = fn;
     const bool filtered = seller != nullptr;
     if (!stmt_.get() || source != source_ || filtered != filtered_) prepare(db, source, filtered);
     else if (const int rc = sqlite3_reset(stmt_.get()); rc != SQLITE_OK)

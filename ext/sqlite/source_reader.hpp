@@ -45,9 +45,8 @@ struct SellerBatch {
 class SourceReader {
 public:
     // Prepares (or reuses) the query for `source` and starts it; `seller`
-    // non-null restricts it to seller_id = seller. `fn` names the caller
-    // in errors. Throws Error / SqliteError.
-    void start(sqlite3* db, const char* fn, std::string_view source, sqlite3_value* seller);
+    // non-null restricts it to seller_id = seller. Throws Error / SqliteError.
+    void start(sqlite3* db, std::string_view source, sqlite3_value* seller);
 
     // Reads the next seller's events, resolving codes in `rules`; returns
     // false at the end. Throws Error (bad timestamp, non-text code).
@@ -60,7 +59,6 @@ private:
     [[noreturn]] void row_error(const std::string& what) const;
 
     sqlite3* db_ = nullptr;
-    const char* fn_ = "";
     Statement stmt_;
     std::string source_;
     bool filtered_ = false;

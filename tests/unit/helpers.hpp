@@ -23,7 +23,7 @@ struct Rules {
     RawRules raw;
     explicit Rules(std::string name = "r", Cell tz = T("+00:00"), Cell repeat_days = N()) {
         raw.ruleset = std::move(name);
-        raw.ruleset_row = Row{tz, repeat_days};
+        raw.ruleset_row = RulesetRow{tz, repeat_days};
     }
     Rules& track(const char* name, const char* period, Cell days = N()) {
         raw.tracks.push_back({T(name), T(period), days});
@@ -53,7 +53,7 @@ struct Rules {
     }
 };
 
-// The worked example of the spec (section 5).
+// The worked example of docs/model.md §5.
 inline Rules taobao() {
     Rules r("taobao", T("+08:00"), I(365));
     r.track("serious", "year")

@@ -1,5 +1,7 @@
-// glue.cpp — error mapping and argument readers shared by all callbacks.
-#include "glue.hpp"
+// errors.cpp — mapping C++ exceptions to SQLite errors (errors.hpp).
+#include "errors.hpp"
+
+#include <new>
 
 #include <fmt/format.h>
 
@@ -8,72 +10,6 @@ namespace penalty::glue {
 void check_rc(sqlite3* db, int rc, std::string_view doing) {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
     throw SqliteError(rc, fmt::format("{}: {}", doing, sqlite3_errmsg(db)));
-}
-
-namespace {
-
-ValueView make_view(int type, sqlite3_int64 i, double r, const void* p, int n) {
-    switch (type) {
-        case SQLITE_INTEGER: return ValueView::integer(i);
-        case SQLITE_FLOAT: return ValueView::real(r);
-        case SQLITE_TEXT: return ValueView::text({static_cast<const char*>(p), static_cast<std::size_t>(n)});
-        case SQLITE_BLOB: return ValueView::blob({static_cast<const char*>(p), static_cast<std::size_t>(n)});
-        default: return ValueView::null();
-    }
-}
-
-}  // namespace
-
-ValueView view_of(sqlite3_value* v) {
-    const int type = sqlite3_value_type(v);
-    switch (type) {
-        case SQLITE_INTEGER: return ValueView::integer(sqlite3_value_int64(v));
-        case SQLITE_FLOAT: return ValueView::real(sqlite3_value_double(v));
-        case SQLITE_TEXT: {
-            const unsigned char* p = sqlite3_value_text(v);
-            if (!p) throw std::bad_alloc();
-            return make_view(type, 0, 0, p, sqlite3_value_bytes(v));
-        }
-        case SQLITE_BLOB: {
-            const void* p = sqlite3_value_blob(v);
-            return make_view(type, 0, 0, p ? p : "", sqlite3_value_bytes(v));
-        }
-        default: return ValueView::null();
-    }
-}
-
-ValueView column_view(sqlite3_stmt* stmt, int col) {
-    const int type = sqlite3_column_type(stmt, col);
-    switch (type) {
-        case SQLITE_INTEGER: return ValueView::integer(sqlite3_column_int64(stmt, col));
-        case SQLITE_FLOAT: return ValueView::real(sqlite3_column_double(stmt, col));
-        case SQLITE_TEXT: {
-            const unsigned char* p = sqlite3_column_text(stmt, col);
-            if (!p) throw std::bad_alloc();
-            return make_view(type, 0, 0, p, sqlite3_column_bytes(stmt, col));
-        }
-        case SQLITE_BLOB: {
-            const void* p = sqlite3_column_blob(stmt, col);
-            return make_view(type, 0, 0, p ? p : "", sqlite3_column_bytes(stmt, col));
-        }
-        default: return ValueView::null();
-    }
-}
-
-std::string_view text_arg(sqlite3_value* v, const char* name) {
-    const ValueView x = view_of(v);
-    if (x.kind != Kind::Text) throw Error(fmt::format("argument '{}' is {}; expected TEXT", name, sql_literal(x)));
-    return x.s;
-}
-
-Time time_arg(sqlite3_value* v, const char* name) {
-    try {
-        return parse_timestamp(view_of(v));
-    } catch (const SqliteError&) {
-        throw;
-    } catch (const Error& e) {
-        throw Error(fmt::format("argument '{}': {}", name, e.what()));
-    }
 }
 
 namespace {

@@ -1,0 +1,16 @@
+// scalar_functions.hpp — the callbacks of the scalar SQL functions
+// (scalar_functions.cpp), registered by catalog.cpp.
+#pragma once
+
+#include "sqlite_api.hpp"
+
+namespace penalty::glue {
+
+using ScalarCallback = void (*)(sqlite3_context*, int, sqlite3_value**);
+
+void fn_version(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_version()
+void fn_install(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_install()
+void fn_points(sqlite3_context* ctx, int argc, sqlite3_value** argv);   // penalty_points(ruleset, code, at)
+void fn_level(sqlite3_context* ctx, int argc, sqlite3_value** argv);    // penalty_level(ruleset, credit)
+
+}  // namespace penalty::glue
