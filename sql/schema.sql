@@ -1,4 +1,4 @@
--- schema.sql — the penalty rule tables (spec: ../shared/spec/penalty-model.md §2).
+-- schema.sql — the penalty rule tables (docs/model.md §2).
 --
 -- penalty_install() runs exactly this text (it is embedded at build time),
 -- so running this file by hand is the same as calling penalty_install().

@@ -1,4 +1,4 @@
-// engine.cpp — spec section 3 (steps 1–8) and section 4 (standing as of T).
+// engine.cpp — docs/model.md §3 (steps §3.1–§3.8) and §4 (standing as of T).
 #include "engine.hpp"
 
 #include <algorithm>

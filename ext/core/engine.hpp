@@ -1,4 +1,4 @@
-// engine.hpp — evaluation of one seller (spec sections 3 and 4).
+// engine.hpp — evaluation of one seller (docs/model.md §3 and §4).
 //
 // This is the one place the scoring rules live. The aggregate functions and
 // the virtual tables feed it the same way:
@@ -46,18 +46,18 @@ struct Sanction {
 // The result of one event (a row of penalty_ledger).
 struct LedgerEntry {
     bool counted = false;
-    std::int64_t prior = 0;       // prior record (step 3)
-    std::int64_t nth = 0;         // repeat number (step 4), 0 when dismissed
-    std::int64_t points = 0;      // step 5, 0 when dismissed
+    std::int64_t prior = 0;       // prior record (§3.3)
+    std::int64_t nth = 0;         // repeat number (§3.4), 0 when dismissed
+    std::int64_t points = 0;      // §3.5, 0 when dismissed
     std::size_t track = 0;
-    std::int64_t before = 0, after = 0;  // balance of the track (step 6)
-    std::size_t fired_lo = 0, fired_hi = 0;  // thresholds [lo, hi) of the track fired (step 7)
-    bool closing = false;         // a closing event (step 8)
+    std::int64_t before = 0, after = 0;  // balance of the track (§3.6)
+    std::size_t fired_lo = 0, fired_hi = 0;  // thresholds [lo, hi) of the track fired (§3.7)
+    bool closing = false;         // a closing event (§3.8)
     bool first_closing = false;   // the seller's first closing event
     const ViolationVersion* version = nullptr;
 };
 
-// The standing as of T (spec section 4).
+// The standing as of T (docs/model.md §4).
 struct Standing {
     std::int64_t points = 0;
     std::vector<std::int64_t> track_points;  // per Ruleset::tracks index
@@ -109,8 +109,8 @@ private:
     std::string decision_text(const Decision& d) const;
 
     const Ruleset& rules_;
-    Window all_;                         // every counted event (step 3)
-    std::vector<Window> by_code_;        // counted events per code (step 4)
+    Window all_;                         // every counted event (§3.3)
+    std::vector<Window> by_code_;        // counted events per code (§3.4)
     std::vector<TrackState> tracks_;
     std::vector<Time> repeat_at_;        // counted events with nth >= 2
     std::int64_t offences_ = 0, dismissed_ = 0;
@@ -120,7 +120,7 @@ private:
     LedgerEntry last_;
 };
 
-// "unknown violation code 'X' in ruleset 'R' at T" (spec step 1).
+// "unknown violation code 'X' in ruleset 'R' at T" (docs/model.md §3.1).
 [[noreturn]] void unknown_code_error(const Ruleset& r, std::string_view code, Time at);
 
 }  // namespace penalty

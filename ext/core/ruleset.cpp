@@ -1,4 +1,4 @@
-// ruleset.cpp — look-ups on a compiled ruleset (spec steps 1 and 5).
+// ruleset.cpp — look-ups on a compiled ruleset (docs/model.md §3.1 version, §3.5 points).
 #include "ruleset.hpp"
 
 #include <algorithm>

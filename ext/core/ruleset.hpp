@@ -1,4 +1,4 @@
-// ruleset.hpp — a compiled, validated ruleset (spec section 2).
+// ruleset.hpp — a compiled, validated ruleset (docs/model.md §2).
 //
 // Built only by compile_ruleset() (rules_compile.hpp) from the rows of the
 // rule tables; immutable afterwards and shared (std::shared_ptr<const>) by
@@ -52,7 +52,7 @@ struct Code {
 
     // The version in force at `at`: greatest valid_from <= at, or nullptr.
     const ViolationVersion* version_at(Time at) const;
-    // Points for the nth counted offence (spec step 5).
+    // Points for the nth counted offence (docs/model.md §3.5).
     std::int64_t points_for(const ViolationVersion& v, std::int64_t nth) const;
 };
 

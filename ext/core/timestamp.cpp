@@ -1,4 +1,4 @@
-// timestamp.cpp — parsing and formatting of spec section 1 timestamps.
+// timestamp.cpp — parsing and formatting of docs/model.md §1.2 timestamps.
 #include "timestamp.hpp"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// timestamp.hpp — the timestamps of spec section 1 and calendar periods.
+// timestamp.hpp — the timestamps of docs/model.md §1.2 and calendar periods.
 //
 // A timestamp is a signed 64-bit count of Unix seconds (UTC). Accepted input:
 //   INTEGER  Unix seconds

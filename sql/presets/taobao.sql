@@ -6,7 +6,7 @@
 --
 -- Source: Taobao Rules (淘宝规则), the chapters on serious violations
 -- (严重违规行为) and general violations (一般违规行为), as summarised in the
--- project's source material (../shared/spec/penalty-model.md §5):
+-- project's source material (docs/model.md §5):
 --   * points are counted per track and reset each calendar year (Beijing
 --     time, UTC+08:00); repeat offences are looked up over 365 days;
 --   * serious track: 12 / 24 / 36 points restrict the shop for 7 / 14 / 21

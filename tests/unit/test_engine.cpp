@@ -1,4 +1,4 @@
-// The scoring engine against spec sections 3–5: one test case per step and
+// The scoring engine against docs/model.md §3–§5: one test case per step and
 // per figure, with exact values.
 #include "helpers.hpp"
 
@@ -54,7 +54,7 @@ TEST_CASE("Beijing New Year restarts the yearly balance") {
     CHECK(run.standing("2017-12-31 16:00:00").points == 0);  // the next local year
 }
 
-TEST_CASE("step 1: the rule version in force at the event") {
+TEST_CASE("§3.1: the rule version in force at the event") {
     Rules r;
     r.track("t", "lifetime")
         .violation("v", "t", 5)
@@ -95,7 +95,7 @@ TEST_CASE("steps 2-3: prior record and dismissal") {
     CHECK(s.dismissed == 2);
 }
 
-TEST_CASE("step 2: look-back boundary is exclusive") {
+TEST_CASE("§3.2: look-back boundary is exclusive") {
     Rules r("r", T("+00:00"), I(1));
     r.track("t", "lifetime").violation("v", "t", 1);
     Run run(r.compile());
@@ -132,7 +132,7 @@ TEST_CASE("repeat_days NULL: the whole history") {
     CHECK(run.notes[1] == "v: offence #2 in the whole history, 1 points; track t 1 -> 2");
 }
 
-TEST_CASE("step 6: the five periods") {
+TEST_CASE("§3.6: the five periods") {
     Rules r("r", T("-05:00"), N());
     r.track("y", "year").track("q", "quarter").track("m", "month").track("r", "rolling", I(10)).track("l", "lifetime");
     for (const char* t : {"y", "q", "m", "r", "l"}) r.violation(t, t, 1);
@@ -165,7 +165,7 @@ TEST_CASE("rolling window: an expiring event lowers the balance and a later cros
     CHECK(run.standing("2017-07-31 00:00:00").points == 0);
 }
 
-TEST_CASE("step 7: one event crosses two thresholds; sanction choice") {
+TEST_CASE("§3.7: one event crosses two thresholds; sanction choice") {
     Rules r;
     r.track("t", "year")
         .violation("big", "t", 30)
@@ -211,7 +211,7 @@ TEST_CASE("sanction ties go to the higher threshold; indefinite is latest") {
           "(forever)");
 }
 
-TEST_CASE("step 8: closure by code, and closure survives the reset") {
+TEST_CASE("§3.8: closure by code, and closure survives the reset") {
     Run run(taobao().compile());
     run.push("harassment_severe", "2017-03-01").push("harassment", "2018-03-01").push("harassment_severe", "2018-04-01");
     CHECK(run.ledger[0].first_closing);

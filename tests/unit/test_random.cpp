@@ -1,5 +1,5 @@
 // Randomised test: the engine against a deliberately simple reference
-// implementation written straight from spec sections 3 and 4. The reference
+// implementation written straight from docs/model.md §3 and §4. The reference
 // shares no code with the engine: it uses std::chrono for the calendar,
 // linear scans for versions and repeat steps, and recomputes every sum
 // from scratch (O(n^2)). Fixed seed: failures are reproducible.
@@ -99,7 +99,7 @@ struct Reference {
         }
     }
 
-    // The figures of section 4 as text, for one comparison.
+    // The figures of docs/model.md §4 as text, for one comparison.
     std::string standing(Time T) const {
         std::int64_t points = 0, offences = 0, dismissed = 0, repeats = 0;
         std::string tracks;

@@ -1,4 +1,4 @@
-// Validation of rulesets (spec section 2): each rule, with its exact message.
+// Validation of rulesets (docs/model.md §2): each rule, with its exact message.
 #include "helpers.hpp"
 
 using namespace test;

@@ -1,4 +1,4 @@
-// Timestamps of spec section 1: every accepted form, every refusal.
+// Timestamps of docs/model.md §1.2: every accepted form, every refusal.
 #include <doctest/doctest.h>
 
 #include <cmath>
