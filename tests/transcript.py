@@ -53,6 +53,11 @@ import sqlite_shell  # noqa: E402
 PLACEHOLDER = "@PENALTY_VERSION@"
 
 
+def lines_of(text):
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
 def is_comment(line):
     return line.strip() == "" or line.lstrip().startswith("--")
 
@@ -107,13 +112,11 @@ def run(blocks, shell, module):
     pieces = output.split(marker + "\n")
     pieces[len(blocks) - 1:] = ["".join(pieces[len(blocks) - 1:])]
     for block, piece in zip(blocks, pieces):
-        block.actual = piece.split("\n")
-        if block.actual[-1] == "":
-            block.actual.pop()
+        block.actual = lines_of(piece)
 
 
 def render(blocks, version):
-    """The transcript with the actual output, and the file line of each line."""
+    """The transcript with the actual output in place of the expected."""
     lines = []
     for block in blocks:
         lines += block.inputs
@@ -153,7 +156,7 @@ def main():
     args = parser.parse_args()
     sys.stdout.reconfigure(errors="backslashreplace")
     with open(args.file, encoding="utf-8", errors="surrogateescape") as f:
-        file_lines = f.read().splitlines()
+        file_lines = lines_of(f.read())
     blocks = parse(args.file, file_lines)
     run(blocks, args.shell, args.module)
     actual_lines = render(blocks, args.version)
