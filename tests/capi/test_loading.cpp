@@ -1,53 +1,23 @@
-// The extension through SQLite's C API: the loadable module loaded with
-// sqlite3_load_extension, and the static library registered with
-// sqlite3_auto_extension. Each check runs real SQL and compares exact text.
+// Loading the extension through SQLite's C API: the loadable module with
+// sqlite3_load_extension, the static library with sqlite3_auto_extension, a
+// second load, the refusal of an old SQLite, and penalty_install on a
+// read-only database. Each check runs real SQL and compares exact text.
 #include <dlfcn.h>
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #define SQLITE_CORE 1     // the sqlite3_api_routines type, without its macros
 #include <sqlite3ext.h>
 
+#include <cstdio>
 #include <string>
 
+#include "db.hpp"
 #include "penalty.h"
 
 namespace {
 
-struct Db {
-    sqlite3* db = nullptr;
-    explicit Db(const char* path = ":memory:") { REQUIRE(sqlite3_open(path, &db) == SQLITE_OK); }
-    ~Db() { sqlite3_close(db); }
-    // The first column of the first row as text, or "ERROR: message".
-    std::string one(const std::string& sql) {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-            return std::string("ERROR: ") + sqlite3_errmsg(db);
-        std::string out;
-        const int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            const unsigned char* t = sqlite3_column_text(st, 0);
-            out = t ? reinterpret_cast<const char*>(t) : "NULL";
-        } else if (rc != SQLITE_DONE) {
-            out = std::string("ERROR: ") + sqlite3_errmsg(db);
-        }
-        sqlite3_finalize(st);
-        return out;
-    }
-    void exec(const std::string& sql) {
-        char* err = nullptr;
-        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-        INFO(sql << " -> " << (err ? err : ""));
-        sqlite3_free(err);
-        REQUIRE(rc == SQLITE_OK);
-    }
-};
-
-const char* kRules =
-    "SELECT penalty_install();"
-    "INSERT INTO penalty_ruleset VALUES('taobao','+08:00',365,NULL);"
-    "INSERT INTO penalty_track VALUES('taobao','serious','year',NULL);"
-    "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('taobao','harassment','serious',12);"
-    "INSERT INTO penalty_threshold VALUES('taobao','serious',48,'seal_account',NULL,1);";
+using capi::Db;
+using capi::kRules;
 
 void check_basics(Db& d) {
     CHECK(d.one("SELECT penalty_version()") == PENALTY_VERSION);
@@ -85,43 +55,6 @@ TEST_CASE("the static library registers with sqlite3_auto_extension") {
     CHECK(plain.one("SELECT penalty_version()") == "ERROR: no such function: penalty_version");
 }
 
-TEST_CASE("the rules cache sees changes from this and from other connections") {
-    const char* path = "load_tests_cache.db";
-    std::remove(path);
-    Db a(path), b(path);
-    REQUIRE(sqlite3_penalty_init(a.db, nullptr, nullptr) == SQLITE_OK);
-    a.exec(kRules);
-    // The points connection `a` sees for harassment.
-    auto points = [&] { return a.one("SELECT penalty_points('taobao','harassment','2017-06-01')"); };
-    CHECK(points() == "12");
-    // This connection, inside a transaction:
-    a.exec("BEGIN; UPDATE penalty_violation SET points = 6;");
-    CHECK(points() == "6");
-    a.exec("ROLLBACK");
-    CHECK(points() == "12");
-    // Another connection that commits:
-    b.exec("UPDATE penalty_violation SET points = 7");
-    CHECK(points() == "7");
-    CHECK(b.one("UPDATE penalty_track SET period = 'decade'") ==
-          "ERROR: CHECK constraint failed: period IN ('year', 'quarter', 'month', 'rolling', 'lifetime')");
-    b.exec("PRAGMA ignore_check_constraints = ON; UPDATE penalty_track SET period = 'decade'");
-    CHECK(points() ==
-          "ERROR: penalty_points: ruleset 'taobao': penalty_track row (track 'serious'): period is 'decade'; "
-          "expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'");
-    b.exec("UPDATE penalty_track SET period = 'year'");
-    // ROLLBACK TO a savepoint, and a new write transaction right after a rollback:
-    a.exec("BEGIN; SAVEPOINT s; UPDATE penalty_violation SET points = 1;");
-    CHECK(points() == "1");
-    a.exec("ROLLBACK TO s");
-    CHECK(points() == "7");
-    a.exec("UPDATE penalty_violation SET points = 2;");
-    CHECK(points() == "2");
-    a.exec("ROLLBACK; BEGIN IMMEDIATE;");
-    CHECK(points() == "7");
-    a.exec("COMMIT");
-    std::remove(path);
-}
-
 TEST_CASE("a connection's functions outlive a second load and close cleanly") {
     Db d;
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
@@ -152,7 +85,7 @@ TEST_CASE("the module refuses an SQLite older than 3.34.0, saying so") {
 }
 
 TEST_CASE("penalty_install on a read-only database says why it failed") {
-    const char* path = "load_tests_readonly.db";
+    const char* path = "capi_loading_readonly.db";
     std::remove(path);
     { Db create(path); create.exec("CREATE TABLE t(x)"); }
     sqlite3* db = nullptr;

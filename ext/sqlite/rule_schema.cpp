@@ -1,0 +1,141 @@
+// rule_schema.cpp — penalty_install(): create and upgrade the rule tables
+// (rule_schema.hpp).
+#include "rule_schema.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "errors.hpp"
+#include "statement.hpp"
+
+namespace penalty::glue {
+
+extern const char* const kSchemaSql;  // generated from sql/schema.sql
+
+namespace {
+
+// One statement of sql/schema.sql.
+struct TableDdl {
+    std::string name;     // the table
+    std::string create;   // the statement as written (CREATE TABLE IF NOT EXISTS ...)
+    std::string stored;   // as SQLite stores it in sqlite_master.sql (CREATE TABLE name(...))
+};
+
+// Splits the schema into its CREATE TABLE statements.
+std::vector<TableDdl> schema_tables() {
+    constexpr std::string_view kHead = "CREATE TABLE IF NOT EXISTS ";
+    std::vector<TableDdl> out;
+    const std::string_view text = kSchemaSql;
+    std::size_t at = 0;
+    while ((at = text.find(kHead, at)) != std::string_view::npos) {
+        const std::size_t name = at + kHead.size();
+        const std::size_t open = text.find('(', name);
+        const std::size_t end = text.find(";\n", name);
+        if (open == std::string_view::npos || end == std::string_view::npos)
+            throw Error("internal error: sql/schema.sql is not a list of CREATE TABLE statements");
+        out.push_back({std::string(text.substr(name, open - name)), std::string(text.substr(at, end - at)),
+                       "CREATE TABLE " + std::string(text.substr(name, end - name))});
+        at = end;
+    }
+    return out;
+}
+
+void exec(sqlite3* db, const std::string& sql, std::string_view doing) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return;
+    const std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw SqliteError(rc, fmt::format("{}: {}", doing, msg));
+}
+
+// The stored definition of main.<name>, or "" when there is no such table.
+std::string stored_sql(sqlite3* db, const std::string& name) {
+    Statement st;
+    check_rc(db,
+             sqlite3_prepare_v3(db, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", -1, 0,
+                                st.out(), nullptr),
+             "reading the schema");
+    check_rc(db, sqlite3_bind_text(st.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
+    const int rc = sqlite3_step(st.get());
+    check_rc(db, rc, "reading the schema");
+    if (rc != SQLITE_ROW) return {};
+    const unsigned char* sql = sqlite3_column_text(st.get(), 0);
+    return sql ? reinterpret_cast<const char*>(sql) : "";
+}
+
+// The column names of main.<table>.
+std::vector<std::string> columns_of(sqlite3* db, const std::string& table) {
+    Statement st;
+    check_rc(db, sqlite3_prepare_v3(db, "SELECT name FROM pragma_table_info(?1, 'main')", -1, 0, st.out(), nullptr),
+             "reading the schema");
+    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
+        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+    check_rc(db, rc, "reading the schema");
+    return out;
+}
+
+// Rebuilds main.<t.name> with the current definition, keeping its rows.
+void rebuild(sqlite3* db, const TableDdl& t) {
+    const std::string doing = fmt::format("upgrading rule table {}", t.name);
+    const std::string aside = t.name + "_penalty_upgrade";
+    const std::vector<std::string> old_columns = columns_of(db, t.name);
+    // legacy_alter_table: the rename leaves views and triggers that name
+    // the table alone (they keep naming the rebuilt table).
+    exec(db, fmt::format("ALTER TABLE main.\"{}\" RENAME TO \"{}\"", t.name, aside), doing);
+    exec(db, t.create, doing);
+    std::string common;
+    for (const std::string& c : columns_of(db, t.name))
+        for (const std::string& o : old_columns)
+            if (o == c) common += fmt::format("{}\"{}\"", common.empty() ? "" : ", ", c);
+    exec(db, fmt::format("INSERT INTO main.\"{0}\"({1}) SELECT {1} FROM main.\"{2}\"", t.name, common, aside), doing);
+    exec(db, fmt::format("DROP TABLE main.\"{}\"", aside), doing);
+}
+
+int install(sqlite3* db) {
+    int created = 0;
+    for (const TableDdl& t : schema_tables()) {
+        const std::string have = stored_sql(db, t.name);
+        if (have.empty()) {
+            exec(db, t.create, "creating the rule tables");
+            ++created;
+        } else if (have != t.stored) {
+            rebuild(db, t);
+        }
+    }
+    return created;
+}
+
+// PRAGMA legacy_alter_table's value, to restore it.
+bool legacy_alter_table(sqlite3* db) {
+    Statement st;
+    check_rc(db, sqlite3_prepare_v3(db, "PRAGMA legacy_alter_table", -1, 0, st.out(), nullptr), "reading a pragma");
+    check_rc(db, sqlite3_step(st.get()), "reading a pragma");
+    return sqlite3_column_int(st.get(), 0) != 0;
+}
+
+}  // namespace
+
+int install_rule_tables(sqlite3* db) {
+    const bool legacy = legacy_alter_table(db);
+    exec(db, "SAVEPOINT penalty_install; PRAGMA legacy_alter_table = ON", "starting penalty_install");
+    try {
+        const int created = install(db);
+        if (!legacy) exec(db, "PRAGMA legacy_alter_table = OFF", "finishing penalty_install");
+        exec(db, "RELEASE penalty_install", "finishing penalty_install");
+        return created;
+    } catch (...) {
+        // Undo everything; the first error is the one reported.
+        sqlite3_exec(db, "ROLLBACK TO penalty_install; RELEASE penalty_install", nullptr, nullptr, nullptr);
+        if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+}  // namespace penalty::glue

@@ -1,0 +1,24 @@
+// rule_schema.hpp — creating and upgrading the rule tables
+// (penalty_install()).
+//
+// The DDL is sql/schema.sql, embedded at build time: one
+// CREATE TABLE IF NOT EXISTS statement per rule table. install_rule_tables()
+// runs each statement whose table "main" lacks, and rebuilds each rule
+// table whose stored definition differs from the current one (a table made
+// by an older release, whose CHECK constraints or column types would
+// refuse v2 values): the table is renamed aside, created anew, its rows
+// copied column by column (columns the old table lacks take their
+// defaults), and the old one dropped. All in one savepoint: on any error
+// nothing has changed. A rebuilt table keeps its rows but not indexes or
+// triggers a user added to it.
+#pragma once
+
+#include "sqlite_api.hpp"
+
+namespace penalty::glue {
+
+// Returns how many rule tables it created (rebuilt ones do not count).
+// Throws SqliteError.
+int install_rule_tables(sqlite3* db);
+
+}  // namespace penalty::glue
