@@ -15,6 +15,16 @@ void unknown_code_error(const Ruleset& r, std::string_view code, Time at) {
                             sql_literal(ValueView::text(r.name)), format_timestamp(at)));
 }
 
+const char* status_name(Status s) {
+    switch (s) {
+        case Status::Counted: return "counted";
+        case Status::Dismissed: return "dismissed";
+        case Status::Merged: return "merged";
+        case Status::Credit: return "credit";
+    }
+    return "?";
+}
+
 namespace {
 
 // a + b, or an error naming `what` (and `name`, when given) on overflow.
@@ -26,12 +36,16 @@ std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* what, const
     return r;
 }
 
+// The local calendar date of t, as YYYY-MM-DD.
+std::string local_date(Time t, Time tz) { return format_timestamp(t + tz).substr(0, 10); }
+
 }  // namespace
 
 Evaluator::Evaluator(const Ruleset& rules) : rules_(rules) { reset(); }
 
-void Evaluator::reset() {
+void Evaluator::reset(std::optional<Time> anchor) {
     // Clear, not reallocate: one evaluator serves seller after seller.
+    anchor_ = anchor;
     all_.at.clear();
     all_.head = 0;
     by_code_.resize(rules_.codes.size());
@@ -39,38 +53,48 @@ void Evaluator::reset() {
         w.at.clear();
         w.head = 0;
     }
+    code_last_.assign(rules_.codes.size(), std::nullopt);
     tracks_.resize(rules_.tracks.size());
     for (TrackState& t : tracks_) {
-        t.live.clear();
-        t.head = 0;
-        t.sum = 0;
-        t.period_start = t.period_end = 0;  // an empty period: the first event starts one
+        t.has_period = false;
+        t.period_start = t.period_end = 0;
+        t.opening = t.sum = 0;
+        t.entries.clear();
+        t.oldest = 0;
+        t.expiry.clear();
+        t.cap_started = false;
+        t.cap_day = t.cap_taken = 0;
+        t.last_counted.reset();
     }
     repeat_at_.clear();
-    offences_ = dismissed_ = 0;
+    offences_ = dismissed_ = merged_ = 0;
     indefinite_.reset();
     finite_.reset();
     closure_.reset();
+    fired_.clear();
     last_ = {};
 }
 
-std::optional<Time> Evaluator::lookback() const {
-    if (!rules_.repeat_days) return std::nullopt;
-    return *rules_.repeat_days * kSecondsPerDay;
+// §3.2: an earlier event at `earlier` is recent at `now`.
+bool Evaluator::is_recent(Time earlier, Time now) const {
+    return !rules_.repeat || add_duration(earlier, *rules_.repeat, rules_.tz_offset) > now;
 }
 
-// Step 2: the number of counted events in this window that are recent at `now`.
-std::int64_t Evaluator::Window::recent(Time now, std::optional<Time> lookback) {
-    if (lookback) {
-        const Time cut = now - *lookback;  // recent: at > cut
-        while (head < at.size() && at[head] <= cut) ++head;
-    }
-    return static_cast<std::int64_t>(at.size() - head);
+// The number of times in `w` that are recent at `now` (times ascend).
+std::int64_t Evaluator::recent(Window& w, Time now) const {
+    while (w.head < w.at.size() && !is_recent(w.at[w.head], now)) ++w.head;
+    return static_cast<std::int64_t>(w.at.size() - w.head);
 }
 
-// The calendar period (year, quarter or month, in local time) holding `at`,
-// as UTC bounds [start, end).
+// The calendar period of track `t` holding `at`, as UTC bounds [start, end):
+// the local year, quarter or month, or the seller's cycle (§3.6).
 std::pair<Time, Time> Evaluator::period_bounds(const Track& t, Time at) const {
+    if (t.period == Period::Cycle) {
+        if (!anchor_) throw Error(fmt::format("track '{}' is a cycle: the seller needs an anchor_at", t.name));
+        const std::int64_t k = cycle_index(*anchor_, t.period_days, at, rules_.tz_offset);
+        return {add_duration(*anchor_, t.period_days, rules_.tz_offset, k),
+                add_duration(*anchor_, t.period_days, rules_.tz_offset, k + 1)};
+    }
     const Time local = at + rules_.tz_offset;
     std::int64_t y;
     unsigned m, d;
@@ -92,114 +116,248 @@ std::pair<Time, Time> Evaluator::period_bounds(const Track& t, Time at) const {
             days_from_civil(y1, m1, 1) * kSecondsPerDay - rules_.tz_offset};
 }
 
-// Step 6: the points of counted events of the track live at x (x >= every
-// counted event's time).
-std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
-    const Track& t = rules_.tracks[k];
-    const TrackState& s = tracks_[k];
-    switch (t.period) {
-        case Period::Lifetime: return s.sum;
-        case Period::Rolling: {
-            const Time cut = x - t.period_days * kSecondsPerDay;  // live: at > cut
-            std::int64_t sum = s.sum;
-            for (std::size_t j = s.head; j < s.live.size() && s.live[j].first <= cut; ++j) sum -= s.live[j].second;
-            return sum;
+// §3.6 carry-over: the next period's opening balance after a period that
+// ended with `balance`.
+std::int64_t Evaluator::carry(const Track& t, std::int64_t balance) const {
+    auto it = std::upper_bound(t.carries.begin(), t.carries.end(), balance,
+                               [](std::int64_t b, const CarryStep& c) { return b < c.min_points; });
+    if (it == t.carries.begin()) return 0;
+    const CarryStep& step = *std::prev(it);
+    return step.carry ? *step.carry : balance;
+}
+
+// The opening balance of the period holding x (x >= end), after the period
+// [start, end) ended with `balance`: carried period by period, empty ones
+// too, and straight to x's period once the balance stops changing (a carry
+// never exceeds the balance, so that takes at most carries + 1 steps).
+// *from_start: the start of the period just before x's.
+std::int64_t Evaluator::carry_to(const Track& t, Time start, Time end, std::int64_t balance, Time x,
+                                 Time* from_start) const {
+    for (;;) {
+        const std::int64_t next = carry(t, balance);
+        const auto [s, e] = period_bounds(t, end);
+        if (x < e) {
+            *from_start = start;
+            return next;
         }
-        default: return s.period_start <= x && x < s.period_end ? s.sum : 0;
+        if (next == balance) {  // a fixed point: every later period opens with it
+            *from_start = period_bounds(t, period_bounds(t, x).first - 1).first;
+            return next;
+        }
+        start = s;
+        end = e;
+        balance = next;
     }
 }
 
-const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id) {
-    const Code& code = rules_.codes[static_cast<std::size_t>(code_id)];
-    LedgerEntry e;
+// The points of entries of `ts` whose end is at or before x (still in the
+// sum, since push() removes them only when a later event arrives).
+std::int64_t Evaluator::expiring(const TrackState& ts, Time x) const {
+    std::int64_t out = 0;
+    for (auto it = ts.expiry.begin(); it != ts.expiry.end() && it->first <= x; ++it) out += ts.entries[it->second].left;
+    return out;
+}
 
-    // 1. Version.
-    e.version = code.version_at(at);
-    if (!e.version) unknown_code_error(rules_, code.name, at);
-    const ViolationVersion& v = *e.version;
-    e.track = v.track;
+// §3.6: the balance of track k at x (x >= every pushed event's time),
+// opening balance included.
+std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
+    const Track& t = rules_.tracks[k];
+    const TrackState& s = tracks_[k];
+    if (!calendar_period(t.period)) return s.sum - expiring(s, x);
+    if (!s.has_period) return 0;  // no event yet: nothing to carry either
+    if (x < s.period_end) return s.sum - expiring(s, x);
+    Time from;
+    return carry_to(t, s.period_start, s.period_end, s.sum - expiring(s, s.period_end - 1), x, &from);
+}
 
-    // 2–3. Look-back and prior record.
-    const std::optional<Time> back = lookback();
-    e.prior = all_.recent(at, back);
-    const Track& track = rules_.tracks[v.track];
-    TrackState& ts = tracks_[v.track];
-
-    // 6 (first half): bring the track's balance to `at`.
-    if (track.period == Period::Rolling) {
-        const Time cut = at - track.period_days * kSecondsPerDay;
-        while (ts.head < ts.live.size() && ts.live[ts.head].first <= cut) ts.sum -= ts.live[ts.head++].second;
-        if (ts.head > 4096 && ts.head * 2 > ts.live.size()) {
-            ts.live.erase(ts.live.begin(), ts.live.begin() + static_cast<std::ptrdiff_t>(ts.head));
-            ts.head = 0;
+// Brings track k to `at`: a new calendar period (with its carried opening
+// balance), and entries whose end has come leave the balance.
+void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
+    const Track& t = rules_.tracks[k];
+    TrackState& s = tracks_[k];
+    if (calendar_period(t.period) && !(s.has_period && at < s.period_end)) {
+        std::int64_t opening = 0;
+        Time from = 0;
+        if (s.has_period && !t.carries.empty())
+            opening = carry_to(t, s.period_start, s.period_end, s.sum - expiring(s, s.period_end - 1), at, &from);
+        std::tie(s.period_start, s.period_end) = period_bounds(t, at);
+        s.has_period = true;
+        s.entries.clear();
+        s.expiry.clear();
+        s.oldest = 0;
+        s.opening = s.sum = opening;
+        if (opening > 0) {
+            e.carried = opening;
+            e.carried_from = from;
         }
-    } else if (track.period != Period::Lifetime && !(ts.period_start <= at && at < ts.period_end)) {
-        std::tie(ts.period_start, ts.period_end) = period_bounds(track, at);  // a new period
-        ts.sum = 0;
     }
-    e.before = e.after = ts.sum;
-
-    if (e.prior < v.min_prior) {  // dismissed: nothing else happens
-        ++dismissed_;
-        last_ = e;
-        return last_;
+    while (!s.expiry.empty() && s.expiry.begin()->first <= at) {
+        Entry& gone = s.entries[s.expiry.begin()->second];
+        s.sum -= gone.left;
+        gone.left = 0;
+        s.expiry.erase(s.expiry.begin());
     }
-    e.counted = true;
-    ++offences_;
+}
 
-    // 4. Repeat number.
-    Window& same = by_code_[static_cast<std::size_t>(code_id)];
-    e.nth = 1 + same.recent(at, back);
+// §3.5b: a credit takes `amount` off the track, oldest points first (the
+// opening balance, then entries in evaluation order).
+void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
+    const std::int64_t from_opening = std::min(amount, s.opening);
+    s.opening -= from_opening;
+    s.sum -= from_opening;
+    amount -= from_opening;
+    while (amount > 0 && s.oldest < s.entries.size()) {
+        Entry& x = s.entries[s.oldest];
+        const std::int64_t take = std::min(amount, x.left);
+        x.left -= take;
+        s.sum -= take;
+        amount -= take;
+        if (x.left == 0) ++s.oldest;
+    }
+}
 
-    // 5. Points; 6. balance.
-    e.points = code.points_for(v, e.nth);
-    e.after = checked_add(e.before, e.points, "the balance of track", &track.name);
-    ts.sum = e.after;
-    if (track.period == Period::Rolling) ts.live.emplace_back(at, e.points);
-    all_.at.push_back(at);
-    same.at.push_back(at);
-    if (e.nth >= 2) repeat_at_.push_back(at);
-
-    // 7. Sanctions: thresholds with before < points <= after, a contiguous run.
-    const auto& th = track.thresholds;
-    auto above = [&](std::int64_t bal) {
-        return static_cast<std::size_t>(
-            std::upper_bound(th.begin(), th.end(), bal,
-                             [](std::int64_t b, const Threshold& t) { return b < t.points; }) -
-            th.begin());
-    };
-    e.fired_lo = above(e.before);
-    e.fired_hi = above(e.after);
-    e.closing = v.closes;
-    for (std::size_t k = e.fired_lo; k < e.fired_hi; ++k) {
-        const Threshold& t = th[k];
-        Sanction s{{at, code_id, v.track, e.before, e.after, &t}, sanction_end(e, at, k)};
+// §3.7: the thresholds of `track` crossed from e.before to e.after, into
+// fired_, and the seller's sanctions.
+void Evaluator::fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e) {
+    for (const Threshold& t : track.thresholds) {
+        if (e.after < t.points) break;  // ascending points: no later one is reached either
+        Fired f{&t, t.points, 1, std::nullopt};
+        if (t.every) {
+            const std::int64_t top = (e.after - t.points) / *t.every;      // highest k with level <= after
+            const std::int64_t low = e.before < t.points ? 0 : (e.before - t.points) / *t.every + 1;
+            if (low > top) continue;
+            f.level = t.points + top * *t.every;
+            f.levels = top - low + 1;
+        } else if (e.before >= t.points) {
+            continue;
+        }
+        if (t.days) f.end = add_duration(at, *t.days, rules_.tz_offset);
+        fired_.push_back(f);
+        const Sanction s{{at, code, e.track, e.before, e.after, &t, f.level}, f.end};
+        auto higher = [](const Sanction& a, const Sanction& b) {  // a's threshold above b's
+            return std::tie(a.why.level, a.why.threshold->points) > std::tie(b.why.level, b.why.threshold->points);
+        };
         if (!s.end) {
-            if (!indefinite_ || t.points > indefinite_->why.threshold->points) indefinite_ = s;
-        } else if (!finite_ || *s.end > *finite_->end ||
-                   (*s.end == *finite_->end && t.points > finite_->why.threshold->points)) {
+            if (!indefinite_ || higher(s, *indefinite_)) indefinite_ = s;
+        } else if (!finite_ || *s.end > *finite_->end || (*s.end == *finite_->end && higher(s, *finite_))) {
             finite_ = s;
         }
         e.closing = e.closing || t.closes;
     }
+    std::sort(fired_.begin(), fired_.end(), [](const Fired& a, const Fired& b) {
+        return std::tie(a.level, a.threshold->points) < std::tie(b.level, b.threshold->points);
+    });
+    e.fired = fired_.size();
+}
 
-    // 8. Closure.
+const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<std::int64_t> points) {
+    const std::size_t id = static_cast<std::size_t>(code_id);
+    const Code& code = rules_.codes[id];
+    LedgerEntry e;
+    fired_.clear();
+
+    // §3.1 Version.
+    e.version = code.version_at(at);
+    if (!e.version) unknown_code_error(rules_, code.name, at);
+    const ViolationVersion& v = *e.version;
+    e.track = v.track;
+    const Track& track = rules_.tracks[v.track];
+    TrackState& ts = tracks_[v.track];
+
+    // §3.6 (first half): bring the track's balance to `at`.
+    enter(v.track, at, e);
+    e.before = e.after = ts.sum;
+
+    // §3.5b Credits: never merged or dismissed; take points off, oldest first.
+    if (code.credit) {
+        e.status = Status::Credit;
+        Window& own = by_code_[id];
+        e.nth = 1 + recent(own, at);
+        own.at.push_back(at);
+        const std::int64_t p = points ? *points : code.points_for(v, e.nth);
+        e.per_case = points.has_value();
+        e.uncapped = p;
+        const std::int64_t taken = p == INT64_MIN ? e.before : std::min(-p, e.before);
+        take_credit(ts, taken);
+        e.points = -taken;
+        e.after = e.before - taken;
+        last_ = e;
+        return last_;
+    }
+
+    // §3.2a Merge: within the code's or the track's merge window of the
+    // latest counted event, an event counts for nothing.
+    if (v.merge && code_last_[id] && add_duration(*code_last_[id], *v.merge, rules_.tz_offset) > at) {
+        e.merged_into = *code_last_[id];
+    } else if (track.merge && ts.last_counted && add_duration(*ts.last_counted, *track.merge, rules_.tz_offset) > at) {
+        e.merged_into = *ts.last_counted;
+        e.merged_by_track = true;
+    }
+    if (e.merged_into) {
+        e.status = Status::Merged;
+        ++merged_;
+        last_ = e;
+        return last_;
+    }
+
+    // §3.2–§3.3 Look-back and prior record.
+    e.prior = recent(all_, at);
+    if (e.prior < v.min_prior) {  // dismissed: nothing else happens
+        e.status = Status::Dismissed;
+        ++dismissed_;
+        last_ = e;
+        return last_;
+    }
+    ++offences_;
+
+    // §3.4 Repeat number.
+    Window& same = by_code_[id];
+    e.nth = 1 + recent(same, at);
+
+    // §3.5 Points (per case when the source says), §3.5a the daily cap.
+    e.per_case = points.has_value();
+    e.points = e.uncapped = points ? *points : code.points_for(v, e.nth);
+    if (track.daily_cap) {
+        const std::int64_t day = floor_div(at + rules_.tz_offset, kSecondsPerDay);
+        if (!ts.cap_started || day != ts.cap_day) {
+            ts.cap_started = true;
+            ts.cap_day = day;
+            ts.cap_taken = 0;
+        }
+        e.points = std::min(e.points, *track.daily_cap - ts.cap_taken);
+        ts.cap_taken += e.points;
+    }
+
+    // §3.6 Balance: the event's points live until the period ends, the
+    // rolling window passes, or its own expiry comes.
+    e.after = checked_add(e.before, e.points, "the balance of track", &track.name);
+    ts.sum = e.after;
+    if (track.period == Period::Rolling) e.expires = add_duration(at, track.period_days, rules_.tz_offset);
+    if (v.expires) {
+        const Time own = add_duration(at, *v.expires, rules_.tz_offset);
+        e.expires = e.expires ? std::min(*e.expires, own) : own;
+    }
+    ts.entries.push_back({at, e.points});
+    if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
+    all_.at.push_back(at);
+    same.at.push_back(at);
+    code_last_[id] = at;
+    ts.last_counted = at;
+    if (e.nth >= 2) repeat_at_.push_back(at);
+
+    // §3.7 Sanctions; §3.8 closure.
+    e.closing = v.closes;
+    fire(track, at, code_id, e);
     if (e.closing && !closure_) {
         e.first_closing = true;
-        const Threshold* by = nullptr;
+        const Fired* by = nullptr;
         if (!v.closes)
-            for (std::size_t k = e.fired_lo; k < e.fired_hi && !by; ++k)
-                if (th[k].closes) by = &th[k];
-        closure_ = Decision{at, code_id, v.track, e.before, e.after, by};
+            for (const Fired& f : fired_)
+                if (f.threshold->closes && !by) by = &f;
+        closure_ = Decision{at, code_id, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0};
     }
     last_ = e;
     return last_;
-}
-
-std::optional<Time> Evaluator::sanction_end(const LedgerEntry& e, Time at, std::size_t k) const {
-    const Threshold& t = rules_.tracks[e.track].thresholds[k];
-    if (!t.days) return std::nullopt;
-    return at + *t.days * kSecondsPerDay;
 }
 
 Standing Evaluator::standing(Time T) const {
@@ -211,13 +369,11 @@ Standing Evaluator::standing(Time T) const {
     }
     s.offences = offences_;
     s.dismissed = dismissed_;
-    if (const auto back = lookback()) {
-        const Time cut = T - *back;
-        s.repeats = static_cast<std::int64_t>(repeat_at_.end() -
-                                              std::upper_bound(repeat_at_.begin(), repeat_at_.end(), cut));
-    } else {
-        s.repeats = static_cast<std::int64_t>(repeat_at_.size());
-    }
+    s.merged = merged_;
+    // repeat_at_ ascends and "recent at T" is monotone in it: binary search.
+    s.repeats = static_cast<std::int64_t>(
+        repeat_at_.end() - std::partition_point(repeat_at_.begin(), repeat_at_.end(),
+                                                [&](Time t) { return !is_recent(t, T); }));
     // Every sanction started at or before T; the finite one with the latest
     // end is active iff that end is after T. An indefinite one wins.
     if (indefinite_) s.sanction = &*indefinite_;
@@ -232,9 +388,10 @@ std::string Evaluator::decision_text(const Decision& d) const {
     if (!d.threshold)
         return fmt::format("{} on {} is a closing violation (track {}: {} -> {} points)", code,
                            format_timestamp(d.at), track, d.before, d.after);
-    return fmt::format("{} on {} raised track {} from {} to {} points, crossing threshold {} ({})", code,
-                       format_timestamp(d.at), track, d.before, d.after, d.threshold->points,
-                       d.threshold->sanction);
+    const std::string every =
+        d.threshold->every ? fmt::format(", every {} from {}", *d.threshold->every, d.threshold->points) : "";
+    return fmt::format("{} on {} raised track {} from {} to {} points, crossing threshold {} ({}{})", code,
+                       format_timestamp(d.at), track, d.before, d.after, d.level, d.threshold->sanction, every);
 }
 
 std::string Evaluator::reason(const Standing& s) const {
@@ -248,23 +405,61 @@ std::string Evaluator::reason(const Standing& s) const {
     return {};
 }
 
+std::string Evaluator::window_text() const {
+    return rules_.repeat ? fmt::format("within {}", describe(*rules_.repeat)) : std::string("in the whole history");
+}
+
+// How a note names the period that started at `start`: 2016, 2016-Q4,
+// 2016-12, or the cycle from 2016-03-01 (local dates).
+std::string Evaluator::period_label(const Track& t, Time start) const {
+    const std::string day = local_date(start, rules_.tz_offset);
+    switch (t.period) {
+        case Period::Year: return day.substr(0, 4);
+        case Period::Quarter: return fmt::format("{}-Q{}", day.substr(0, 4), (std::stoi(day.substr(5, 2)) + 2) / 3);
+        case Period::Month: return day.substr(0, 7);
+        default: return "the cycle from " + day;
+    }
+}
+
+std::string Evaluator::fired_text(const Fired& f) const {
+    const Threshold& t = *f.threshold;
+    const std::string levels =
+        f.levels > 1 ? fmt::format("{} to {} (every {})", f.level - (f.levels - 1) * *t.every, f.level, *t.every)
+                     : fmt::format("{}", f.level);
+    return fmt::format("; crossed {}: {} {}{}", levels, t.sanction,
+                       f.end ? "until " + format_timestamp(*f.end) : std::string("(indefinite)"),
+                       t.closes ? ", closes" : "");
+}
+
 std::string Evaluator::note(const LedgerEntry& e, Time at, std::int32_t code_id) const {
     const std::string& code = rules_.codes[static_cast<std::size_t>(code_id)].name;
-    const std::string window =
-        rules_.repeat_days ? fmt::format("within {} days", *rules_.repeat_days) : std::string("in the whole history");
-    if (!e.counted)
-        return fmt::format("{}: dismissed, prior record {} < min_prior {} ({})", code, e.prior, e.version->min_prior,
-                           window);
     const Track& track = rules_.tracks[e.track];
-    std::string out = fmt::format("{}: offence #{} {}, {} points; track {} {} -> {}", code, e.nth, window, e.points,
-                                  track.name, e.before, e.after);
-    for (std::size_t k = e.fired_lo; k < e.fired_hi; ++k) {
-        const Threshold& t = track.thresholds[k];
-        const auto end = sanction_end(e, at, k);
-        out += fmt::format("; crossed {}: {} {}{}", t.points, t.sanction,
-                           end ? "until " + format_timestamp(*end) : std::string("(indefinite)"),
-                           t.closes ? ", closes" : "");
+    std::string carried;
+    if (e.carried > 0)
+        carried = fmt::format("; {} points carried from {}", e.carried, period_label(track, e.carried_from));
+    switch (e.status) {
+        case Status::Dismissed:
+            return fmt::format("{}: dismissed, prior record {} < min_prior {} ({}){}", code, e.prior,
+                               e.version->min_prior, window_text(), carried);
+        case Status::Merged:
+            return fmt::format("{}: merged into the offence of {} ({} merge window {}){}", code,
+                               format_timestamp(*e.merged_into), e.merged_by_track ? "track " + track.name : "code",
+                               describe(e.merged_by_track ? *track.merge : *e.version->merge), carried);
+        case Status::Credit:
+            return fmt::format("{}: credit #{} {}, {} points{}; took {} from track {} {} -> {}{}", code, e.nth,
+                               window_text(), e.uncapped, e.per_case ? " decided per case" : "", -e.points,
+                               track.name, e.before, e.after, carried);
+        case Status::Counted: break;
     }
+    std::string out = fmt::format("{}: offence #{} {}, {} points", code, e.nth, window_text(), e.uncapped);
+    if (e.per_case) out += " decided per case";
+    if (e.points != e.uncapped)
+        out += fmt::format(", capped at {} points for {} ({} taken)", *track.daily_cap,
+                           local_date(at, rules_.tz_offset), e.points);
+    out += carried;
+    out += fmt::format("; track {} {} -> {}", track.name, e.before, e.after);
+    if (e.version->expires && e.expires) out += fmt::format("; expires {}", format_timestamp(*e.expires));
+    for (std::size_t k = 0; k < e.fired; ++k) out += fired_text(fired_[k]);
     if (e.version->closes) out += "; closing violation";
     if (e.first_closing) out += "; closure";
     else if (e.closing) out += fmt::format("; already closed at {}", format_timestamp(closure_->at));

@@ -4,18 +4,24 @@
 // the virtual tables feed it the same way:
 //
 //     Evaluator ev(ruleset);
-//     for each event in (at, tie order):  const LedgerEntry& e = ev.push(at, code_id);
+//     ev.reset(anchor);                   // per seller; anchor_at for cycle tracks
+//     for each event in (at, tie order):  const LedgerEntry& e = ev.push(at, code_id, points);
 //     Standing s = ev.standing(T);        // any T >= the last pushed `at`
 //
-// push() runs steps 1–8 for one event in amortised O(log n); standing() is
-// O(tracks + live events of rolling tracks). Events must come in
-// non-decreasing `at` (the caller sorts; ties in the caller's tie order).
-// Every user-facing failure throws penalty::Error.
+// push() runs steps §3.1–§3.8 for one event in amortised O(log n);
+// standing() is O(tracks + entries that expire between the last event and
+// T + carry rows). Events must come in non-decreasing `at` (the caller
+// sorts; ties in the caller's tie order). Revoked events (§3a) are never
+// pushed: the caller leaves them out. Every user-facing failure throws
+// penalty::Error.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ruleset.hpp"
@@ -29,6 +35,20 @@ struct Event {
     std::uint32_t seq = 0;    // input order within the seller, for stable ties
 };
 
+// What an event became: the ledger's status (§3).
+enum class Status { Counted, Dismissed, Merged, Credit };
+const char* status_name(Status s);
+
+// One threshold fired by one event (§3.7). A repeating threshold (`every`)
+// fires once per level crossed; all of those start and end together, so
+// only the highest level and their number are kept.
+struct Fired {
+    const Threshold* threshold = nullptr;
+    std::int64_t level = 0;        // the highest level crossed: points + k * every
+    std::int64_t levels = 1;       // how many levels were crossed
+    std::optional<Time> end;       // the sanction's end; nullopt: indefinite
+};
+
 // What decided a sanction or a closure: one counted event and its effect.
 struct Decision {
     Time at = 0;
@@ -36,6 +56,7 @@ struct Decision {
     std::size_t track = 0;
     std::int64_t before = 0, after = 0;
     const Threshold* threshold = nullptr;  // null: closed by a closing violation
+    std::int64_t level = 0;                // the threshold level crossed
 };
 
 struct Sanction {
@@ -45,23 +66,30 @@ struct Sanction {
 
 // The result of one event (a row of penalty_ledger).
 struct LedgerEntry {
-    bool counted = false;
+    Status status = Status::Counted;
     std::int64_t prior = 0;       // prior record (§3.3)
-    std::int64_t nth = 0;         // repeat number (§3.4), 0 when dismissed
-    std::int64_t points = 0;      // §3.5, 0 when dismissed
+    std::int64_t nth = 0;         // repeat number (§3.4); 0 when dismissed or merged
+    std::int64_t points = 0;      // §3.5 after the cap (§3.5a); a credit: minus what it took (§3.5b)
+    std::int64_t uncapped = 0;    // the points before the daily cap
+    bool per_case = false;        // the points came from the source's `points` column
     std::size_t track = 0;
-    std::int64_t before = 0, after = 0;  // balance of the track (§3.6)
-    std::size_t fired_lo = 0, fired_hi = 0;  // thresholds [lo, hi) of the track fired (§3.7)
+    std::int64_t before = 0, after = 0;  // balance of the track (§3.6), opening balance included
+    std::size_t fired = 0;        // thresholds fired: Evaluator::fired() (§3.7)
     bool closing = false;         // a closing event (§3.8)
     bool first_closing = false;   // the seller's first closing event
     const ViolationVersion* version = nullptr;
+    std::optional<Time> merged_into;  // Merged: the time of the counted event it merged into
+    bool merged_by_track = false; // Merged: by the track's merge window, not the code's
+    std::int64_t carried = 0;     // this event opened a period with this opening balance (§3.6)
+    Time carried_from = 0;        // the start of the period it was carried from
+    std::optional<Time> expires;  // when this event's points stop counting (rolling or expires_days)
 };
 
-// The standing as of T (docs/model.md §4).
+// The standing as of T (§4).
 struct Standing {
     std::int64_t points = 0;
     std::vector<std::int64_t> track_points;  // per Ruleset::tracks index
-    std::int64_t offences = 0, dismissed = 0, repeats = 0;
+    std::int64_t offences = 0, dismissed = 0, merged = 0, repeats = 0;
     const Sanction* sanction = nullptr;      // the active one that decides, or null
     std::optional<Time> closure_at;
 };
@@ -70,11 +98,16 @@ class Evaluator {
 public:
     explicit Evaluator(const Ruleset& rules);
 
-    // Forgets every event.
-    void reset();
+    // Forgets every event; `anchor` is the seller's anchor_at, required when
+    // the ruleset has a cycle track.
+    void reset(std::optional<Time> anchor = std::nullopt);
 
-    // Evaluates the next event. `code` must be a valid id of the ruleset.
-    const LedgerEntry& push(Time at, std::int32_t code);
+    // Evaluates the next event. `code` must be a valid id of the ruleset;
+    // `points`, the source's per-case points (§3.5), when not null.
+    const LedgerEntry& push(Time at, std::int32_t code, std::optional<std::int64_t> points = std::nullopt);
+
+    // The thresholds fired by the last push(), ascending by (level, points).
+    std::span<const Fired> fired() const { return {fired_.data(), last_.fired}; }
 
     // The standing as of T; T must be >= the last pushed event's time.
     Standing standing(Time T) const;
@@ -85,38 +118,58 @@ public:
     // The ledger `note` of the entry returned by the last push().
     std::string note(const LedgerEntry& e, Time at, std::int32_t code) const;
 
-    // The sanction fired by the last push() for the threshold k of its track.
-    std::optional<Time> sanction_end(const LedgerEntry& e, Time at, std::size_t k) const;
-
     const Ruleset& rules() const { return rules_; }
 
 private:
-    struct TrackState {
-        Time period_start = 0, period_end = 0; // calendar periods: the current one, [start, end)
-        std::int64_t sum = 0;                  // live points as of the last event
-        std::vector<std::pair<Time, std::int64_t>> live;  // rolling: counted (at, points)
-        std::size_t head = 0;                  // rolling: first live entry
+    struct Entry {                  // a counted event's points, as long as they live
+        Time at = 0;
+        std::int64_t left = 0;      // after credits; 0 once expired
     };
-    struct Window {                            // counted times, with the look-back start
+    struct TrackState {
+        bool has_period = false;             // calendar periods: the current one, [start, end)
+        Time period_start = 0, period_end = 0;
+        std::int64_t opening = 0;            // its opening balance, after credits
+        std::int64_t sum = 0;                // opening + live entries, as of the last event
+        std::vector<Entry> entries;          // this period's (or every) counted event, in order
+        std::size_t oldest = 0;              // credits: first entry that may still have points
+        std::multiset<std::pair<Time, std::size_t>> expiry;  // (end, entry) of entries that end
+        std::int64_t cap_day = 0, cap_taken = 0;  // daily cap: the local day and what it took
+        bool cap_started = false;
+        std::optional<Time> last_counted;    // track merge window (§3.2a)
+    };
+    struct Window {                          // counted times, with the look-back start
         std::vector<Time> at;
         std::size_t head = 0;
-        std::int64_t recent(Time now, std::optional<Time> lookback);
     };
 
+    std::int64_t recent(Window& w, Time now) const;
+    bool is_recent(Time earlier, Time now) const;
     std::pair<Time, Time> period_bounds(const Track& t, Time at) const;
-    std::int64_t live_points(std::size_t track, Time x) const;
-    std::optional<Time> lookback() const;
+    std::int64_t carry(const Track& t, std::int64_t balance) const;
+    std::int64_t carry_to(const Track& t, Time start, Time end, std::int64_t balance, Time x,
+                          Time* from_start) const;
+    void enter(std::size_t k, Time at, LedgerEntry& e);
+    std::int64_t expiring(const TrackState& ts, Time x) const;
+    std::int64_t live_points(std::size_t k, Time x) const;
+    void take_credit(TrackState& ts, std::int64_t amount);
+    void fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e);
+    std::string window_text() const;
+    std::string period_label(const Track& t, Time start) const;
     std::string decision_text(const Decision& d) const;
+    std::string fired_text(const Fired& f) const;
 
     const Ruleset& rules_;
+    std::optional<Time> anchor_;
     Window all_;                         // every counted event (§3.3)
-    std::vector<Window> by_code_;        // counted events per code (§3.4)
+    std::vector<Window> by_code_;        // counted events (credits, for a credit code) per code (§3.4)
+    std::vector<std::optional<Time>> code_last_;  // the latest counted event per code (§3.2a)
     std::vector<TrackState> tracks_;
     std::vector<Time> repeat_at_;        // counted events with nth >= 2
-    std::int64_t offences_ = 0, dismissed_ = 0;
+    std::int64_t offences_ = 0, dismissed_ = 0, merged_ = 0;
     std::optional<Sanction> indefinite_; // the best indefinite sanction so far
-    std::optional<Sanction> finite_;     // the finite sanction with the latest end (ties: higher points)
+    std::optional<Sanction> finite_;     // the finite sanction with the latest end (ties: higher level)
     std::optional<Decision> closure_;    // the first closing event
+    std::vector<Fired> fired_;           // of the last push
     LedgerEntry last_;
 };
 

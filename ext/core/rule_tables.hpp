@@ -26,19 +26,24 @@ namespace penalty {
 // order. The loader builds a row from the cells of one SELECT of `columns`.
 // Consecutive structs differ in column count, which keeps them apart.
 struct RulesetRow {
-    static constexpr const char* table = "penalty_ruleset"; static constexpr std::array columns = {"tz_offset", "repeat_days"};
-    Cell tz_offset, repeat_days;
-    auto cells() const { return std::tie(tz_offset, repeat_days); }
+    static constexpr const char* table = "penalty_ruleset"; static constexpr std::array columns = {"tz_offset", "repeat_days", "prior_scope", "link_closes"};
+    Cell tz_offset, repeat_days, prior_scope, link_closes;
+    auto cells() const { return std::tie(tz_offset, repeat_days, prior_scope, link_closes); }
 };
 struct TrackRow {
-    static constexpr const char* table = "penalty_track"; static constexpr std::array columns = {"track", "period", "period_days"};
-    Cell track, period, period_days;
-    auto cells() const { return std::tie(track, period, period_days); }
+    static constexpr const char* table = "penalty_track"; static constexpr std::array columns = {"track", "period", "period_days", "daily_cap", "merge_days"};
+    Cell track, period, period_days, daily_cap, merge_days;
+    auto cells() const { return std::tie(track, period, period_days, daily_cap, merge_days); }
+};
+struct CarryRow {
+    static constexpr const char* table = "penalty_carry"; static constexpr std::array columns = {"track", "min_points", "carry"};
+    Cell track, min_points, carry;
+    auto cells() const { return std::tie(track, min_points, carry); }
 };
 struct ViolationRow {
-    static constexpr const char* table = "penalty_violation"; static constexpr std::array columns = {"code", "valid_from", "track", "points", "closes", "min_prior"};
-    Cell code, valid_from, track, points, closes, min_prior;
-    auto cells() const { return std::tie(code, valid_from, track, points, closes, min_prior); }
+    static constexpr const char* table = "penalty_violation"; static constexpr std::array columns = {"code", "valid_from", "track", "points", "closes", "min_prior", "expires_days", "merge_days"};
+    Cell code, valid_from, track, points, closes, min_prior, expires_days, merge_days;
+    auto cells() const { return std::tie(code, valid_from, track, points, closes, min_prior, expires_days, merge_days); }
 };
 struct RepeatRow {
     static constexpr const char* table = "penalty_repeat"; static constexpr std::array columns = {"code", "nth", "points"};
@@ -46,9 +51,9 @@ struct RepeatRow {
     auto cells() const { return std::tie(code, nth, points); }
 };
 struct ThresholdRow {
-    static constexpr const char* table = "penalty_threshold"; static constexpr std::array columns = {"track", "points", "sanction", "days", "closes"};
-    Cell track, points, sanction, days, closes;
-    auto cells() const { return std::tie(track, points, sanction, days, closes); }
+    static constexpr const char* table = "penalty_threshold"; static constexpr std::array columns = {"track", "points", "sanction", "days", "closes", "every"};
+    Cell track, points, sanction, days, closes, every;
+    auto cells() const { return std::tie(track, points, sanction, days, closes, every); }
 };
 struct LevelRow {
     static constexpr const char* table = "penalty_level"; static constexpr std::array columns = {"min_credit", "label"};
@@ -64,14 +69,16 @@ bool operator==(const Row& a, const Row& b) {
 }
 
 // Every rule table, in the order of sql/schema.sql.
-inline constexpr std::array kRuleTableNames = {RulesetRow::table, TrackRow::table,     ViolationRow::table,
-                                               RepeatRow::table,  ThresholdRow::table, LevelRow::table};
+inline constexpr std::array kRuleTableNames = {RulesetRow::table, TrackRow::table,     CarryRow::table,
+                                               ViolationRow::table, RepeatRow::table, ThresholdRow::table,
+                                               LevelRow::table};
 
 // One ruleset's rows, exactly as they sit in the rule tables.
 struct RawRules {
     std::string ruleset;
     std::optional<RulesetRow> ruleset_row;  // nullopt: penalty_ruleset has no row for it
     std::vector<TrackRow> tracks;
+    std::vector<CarryRow> carries;
     std::vector<ViolationRow> violations;
     std::vector<RepeatRow> repeats;
     std::vector<ThresholdRow> thresholds;

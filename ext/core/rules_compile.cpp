@@ -47,6 +47,19 @@ public:
     bool flag(const std::string& table, const std::string& row, const char* col, const Cell& c) {
         return integer(table, row, col, c, 0, 1, "0 or 1");
     }
+    // A duration column (docs/model.md §1.4); NULL allowed when `nullable`.
+    bool duration(const std::string& table, const std::string& row, const char* col, const Cell& c,
+                  std::int64_t min_days, bool nullable, std::optional<Duration>& out) {
+        out.reset();
+        if (nullable && c.kind == Kind::Null) return true;
+        try {
+            out = parse_duration(c.view(), min_days);
+            return true;
+        } catch (const Error& e) {
+            error(table, row, fmt::format("{}: {}{}", col, e.what(), nullable ? " (or NULL)" : ""));
+            return false;
+        }
+    }
 
 private:
     std::vector<Problem>& out_;
@@ -60,7 +73,8 @@ bool parse_period(const Cell& c, Period& p) {
                                                              {"quarter", Period::Quarter},
                                                              {"month", Period::Month},
                                                              {"rolling", Period::Rolling},
-                                                             {"lifetime", Period::Lifetime}};
+                                                             {"lifetime", Period::Lifetime},
+                                                             {"cycle", Period::Cycle}};
     for (const auto& [n, v] : kNames)
         if (c.s == n) {
             p = v;
@@ -101,10 +115,12 @@ Compiled compile_ruleset(const RawRules& raw) {
         if (r.tz_offset.kind != Kind::Text || !parse_utc_offset(r.tz_offset.s, rs->tz_offset))
             ck.error(T, key,
                      fmt::format("tz_offset is {}; expected '+HH:MM' or '-HH:MM' within 14:00", lit(r.tz_offset)));
-        if (r.repeat_days.kind != Kind::Null &&
-            ck.integer(T, key, "repeat_days", r.repeat_days, 0, kMaxDays,
-                       fmt::format("NULL or an INTEGER from 0 to {}", kMaxDays).c_str()))
-            rs->repeat_days = r.repeat_days.i;
+        ck.duration(T, key, "repeat_days", r.repeat_days, 0, true, rs->repeat);
+        if (r.prior_scope.kind == Kind::Text && (r.prior_scope.s == "seller" || r.prior_scope.s == "cluster"))
+            rs->prior_scope_cluster = r.prior_scope.s == "cluster";
+        else
+            ck.error(T, key, fmt::format("prior_scope is {}; expected 'seller' or 'cluster'", lit(r.prior_scope)));
+        if (ck.flag(T, key, "link_closes", r.link_closes)) rs->link_closes = r.link_closes.i == 1;
     }
 
     // penalty_track
@@ -119,18 +135,24 @@ Compiled compile_ruleset(const RawRules& raw) {
         t.name = r.track.s;
         if (!parse_period(r.period, t.period)) {
             ck.error(T, key,
-                     fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'", lit(r.period)));
+                     fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'",
+                                 lit(r.period)));
             continue;
         }
-        if (t.period == Period::Rolling) {
-            if (!ck.integer(T, key, "period_days", r.period_days, 1, kMaxDays,
-                            fmt::format("an INTEGER from 1 to {} for a rolling track", kMaxDays).c_str()))
-                continue;
-            t.period_days = r.period_days.i;
+        if (t.period == Period::Rolling || t.period == Period::Cycle) {
+            std::optional<Duration> d;
+            if (!ck.duration(T, key, "period_days", r.period_days, 1, false, d)) continue;
+            t.period_days = *d;
+            rs->has_cycle = rs->has_cycle || t.period == Period::Cycle;
         } else if (r.period_days.kind != Kind::Null) {
             ck.warning(T, key,
                        fmt::format("period_days {} is ignored for period '{}'", lit(r.period_days), period_name(t.period)));
         }
+        bool ok = r.daily_cap.kind == Kind::Null ||
+                  ck.integer(T, key, "daily_cap", r.daily_cap, 1, kI64Max, "NULL or a positive INTEGER");
+        if (ok && r.daily_cap.kind != Kind::Null) t.daily_cap = r.daily_cap.i;
+        ok = ck.duration(T, key, "merge_days", r.merge_days, 1, true, t.merge) && ok;
+        if (!ok) continue;
         if (!tracks.emplace(t.name, t).second) ck.error(T, key, "duplicate track");
         invalid_tracks.erase(t.name);
     }
@@ -150,13 +172,16 @@ Compiled compile_ruleset(const RawRules& raw) {
         if (!track_ok(T, key, r.track)) continue;
         bool ok = ck.integer(T, key, "points", r.points, 1, kI64Max, "a positive INTEGER");
         ok = ck.name(T, key, "sanction", r.sanction) && ok;
-        ok = (r.days.kind == Kind::Null ||
-              ck.integer(T, key, "days", r.days, 0, kMaxDays,
-                         fmt::format("NULL (indefinite) or an INTEGER from 0 to {}", kMaxDays).c_str())) && ok;
+        Threshold th;
+        ok = ck.duration(T, key, "days", r.days, 0, true, th.days) && ok;
         ok = ck.flag(T, key, "closes", r.closes) && ok;
+        ok = (r.every.kind == Kind::Null ||
+              ck.integer(T, key, "every", r.every, 1, kI64Max, "NULL or a positive INTEGER")) && ok;
         if (!ok) continue;
-        Threshold th{r.points.i, r.sanction.s, std::nullopt, r.closes.i == 1};
-        if (r.days.kind != Kind::Null) th.days = r.days.i;
+        th.points = r.points.i;
+        th.sanction = r.sanction.s;
+        th.closes = r.closes.i == 1;
+        if (r.every.kind != Kind::Null) th.every = r.every.i;
         auto& list = tracks[r.track.s].thresholds;
         if (std::any_of(list.begin(), list.end(), [&](const Threshold& o) { return o.points == th.points; })) {
             ck.error(T, key, "duplicate threshold");
@@ -164,9 +189,37 @@ Compiled compile_ruleset(const RawRules& raw) {
         }
         list.push_back(th);
     }
+    // penalty_carry
+    for (const CarryRow& r : raw.carries) {
+        const std::string key = fmt::format("track {}, min_points {}", lit(r.track), lit(r.min_points));
+        const char* T = CarryRow::table;
+        if (!track_ok(T, key, r.track)) continue;
+        Track& track = tracks[r.track.s];
+        if (!calendar_period(track.period)) {
+            ck.error(T, key,
+                     fmt::format("track {} has period '{}'; carry-over needs a 'year', 'quarter', 'month' or 'cycle' track",
+                                 lit(r.track), period_name(track.period)));
+            continue;
+        }
+        bool ok = ck.integer(T, key, "min_points", r.min_points, 1, kI64Max, "a positive INTEGER");
+        ok = (r.carry.kind == Kind::Null ||
+              ck.integer(T, key, "carry", r.carry, 0, ok ? r.min_points.i : kI64Max,
+                         "NULL (the whole balance) or an INTEGER from 0 to min_points")) && ok;
+        if (!ok) continue;
+        CarryStep step{r.min_points.i, std::nullopt};
+        if (r.carry.kind != Kind::Null) step.carry = r.carry.i;
+        if (std::any_of(track.carries.begin(), track.carries.end(),
+                        [&](const CarryStep& o) { return o.min_points == step.min_points; })) {
+            ck.error(T, key, "duplicate min_points");
+            continue;
+        }
+        track.carries.push_back(step);
+    }
     for (auto& [name, t] : tracks) {
         std::sort(t.thresholds.begin(), t.thresholds.end(),
                   [](const Threshold& a, const Threshold& b) { return a.points < b.points; });
+        std::sort(t.carries.begin(), t.carries.end(),
+                  [](const CarryStep& a, const CarryStep& b) { return a.min_points < b.min_points; });
         rs->tracks.push_back(t);
     }
     auto track_index = [&](const std::string& name) {
@@ -190,10 +243,16 @@ Compiled compile_ruleset(const RawRules& raw) {
             ok = false;
         }
         ok = track_ok(T, key, r.track) && ok;
-        ok = ck.integer(T, key, "points", r.points, 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = ck.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
         ok = ck.flag(T, key, "closes", r.closes) && ok;
         ok = ck.integer(T, key, "min_prior", r.min_prior, 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = ck.duration(T, key, "expires_days", r.expires_days, 1, true, v.expires) && ok;
+        ok = ck.duration(T, key, "merge_days", r.merge_days, 1, true, v.merge) && ok;
         if (!ok) continue;
+        if (r.points.i < 0 && r.closes.i == 1) {
+            ck.error(T, key, fmt::format("points is {} with closes = 1; a credit (negative points) cannot close", r.points.i));
+            continue;
+        }
         v.track = track_index(r.track.s);
         v.points = r.points.i;
         v.closes = r.closes.i == 1;
@@ -209,17 +268,38 @@ Compiled compile_ruleset(const RawRules& raw) {
         code.versions.push_back(v);
     }
 
+    // Credit codes: every version's points < 0; offence codes: every one >= 0 (§3.5b).
+    for (auto& [name, code] : codes) {
+        const auto negative = std::count_if(code.versions.begin(), code.versions.end(),
+                                            [](const ViolationVersion& v) { return v.points < 0; });
+        code.credit = negative > 0;
+        if (negative > 0 && negative < static_cast<std::ptrdiff_t>(code.versions.size()))
+            ck.error(ViolationRow::table, fmt::format("code {}", sql_literal(ValueView::text(name))),
+                     "some versions have negative points (a credit) and others not; a code is either a credit or "
+                     "an offence");
+    }
+
     // penalty_repeat
     for (const RepeatRow& r : raw.repeats) {
         const std::string key = fmt::format("code {}, nth {}", lit(r.code), lit(r.nth));
         const char* T = RepeatRow::table;
         if (!ck.name(T, key, "code", r.code)) continue;
         bool ok = ck.integer(T, key, "nth", r.nth, 1, kI64Max, "an INTEGER >= 1");
-        ok = ck.integer(T, key, "points", r.points, 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = ck.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
         if (!ok) continue;
         auto it = codes.find(r.code.s);
         if (it == codes.end()) {
             ck.warning(T, key, fmt::format("code {} has no row in penalty_violation; the row is unused", lit(r.code)));
+            continue;
+        }
+        if (it->second.credit ? r.points.i > 0 : r.points.i < 0) {
+            ck.error(T, key,
+                     it->second.credit
+                         ? fmt::format("points is {}; code {} is a credit, so its repeat points must be <= 0",
+                                       r.points.i, lit(r.code))
+                         : fmt::format("points is {}; code {} is an offence, so its repeat points must be >= 0 "
+                                       "(negative points are for credit codes)",
+                                       r.points.i, lit(r.code)));
             continue;
         }
         auto& reps = it->second.repeats;

@@ -12,6 +12,7 @@ const char* period_name(Period p) {
         case Period::Month: return "month";
         case Period::Rolling: return "rolling";
         case Period::Lifetime: return "lifetime";
+        case Period::Cycle: return "cycle";
     }
     return "?";
 }

@@ -12,32 +12,48 @@
 #include <unordered_map>
 #include <vector>
 
+#include "duration.hpp"
 #include "timestamp.hpp"
 
 namespace penalty {
 
-enum class Period { Year, Quarter, Month, Rolling, Lifetime };
+enum class Period { Year, Quarter, Month, Rolling, Lifetime, Cycle };
+
+// A calendar period: points live until its end, then (with carry rows) an
+// opening balance passes to the next one (docs/model.md §3.6).
+inline bool calendar_period(Period p) { return p != Period::Rolling && p != Period::Lifetime; }
 
 struct Threshold {
     std::int64_t points = 0;             // fires when a balance crosses it (> 0)
     std::string sanction;
-    std::optional<std::int64_t> days;    // nullopt: indefinite
+    std::optional<Duration> days;        // nullopt: indefinite
     bool closes = false;
+    std::optional<std::int64_t> every;   // also fires at points + k * every, k >= 1 (§3.7)
+};
+
+struct CarryStep {                       // penalty_carry (§3.6)
+    std::int64_t min_points = 0;
+    std::optional<std::int64_t> carry;   // nullopt: the whole balance
 };
 
 struct Track {
     std::string name;
     Period period = Period::Year;
-    std::int64_t period_days = 0;        // Rolling only
+    Duration period_days;                // Rolling and Cycle only
     std::vector<Threshold> thresholds;   // ascending points
+    std::optional<std::int64_t> daily_cap;  // §3.5a
+    std::optional<Duration> merge;       // §3.2a, per track
+    std::vector<CarryStep> carries;      // ascending min_points; calendar periods only
 };
 
 struct ViolationVersion {
     Time valid_from = 0;
     std::size_t track = 0;               // index into Ruleset::tracks
-    std::int64_t points = 0;
+    std::int64_t points = 0;             // < 0: a credit code (§3.5b)
     bool closes = false;
     std::int64_t min_prior = 0;
+    std::optional<Duration> expires;     // §3.6: the event's points stop counting after it
+    std::optional<Duration> merge;       // §3.2a, per code
 };
 
 struct RepeatStep {
@@ -49,6 +65,7 @@ struct Code {
     std::string name;
     std::vector<ViolationVersion> versions;  // ascending valid_from
     std::vector<RepeatStep> repeats;          // ascending nth
+    bool credit = false;                      // every version has points < 0 (§3.5b)
 
     // The version in force at `at`: greatest valid_from <= at, or nullptr.
     const ViolationVersion* version_at(Time at) const;
@@ -68,7 +85,10 @@ struct Ruleset {
 
     std::string name;
     Time tz_offset = 0;                        // seconds east of UTC
-    std::optional<std::int64_t> repeat_days;   // nullopt: whole history
+    std::optional<Duration> repeat;            // the look-back (repeat_days); nullopt: whole history
+    bool prior_scope_cluster = false;          // prior_scope = 'cluster' (§6)
+    bool link_closes = false;                  // §6
+    bool has_cycle = false;                    // some track has period 'cycle': sellers need anchor_at
     std::vector<Track> tracks;                 // ascending name (BINARY)
     std::vector<Code> codes;                   // ascending name (BINARY); a code's index is its id
     std::vector<Level> levels;                 // ascending min_credit

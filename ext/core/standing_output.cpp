@@ -62,8 +62,9 @@ std::string standing_json(const Evaluator& ev, const Standing& s) {
         if (v) append_json_string(out, *v);
         else out += "null";
     };
-    std::string out = fmt::format("{{\"points\":{},\"tracks\":{},\"offences\":{},\"dismissed\":{},\"repeats\":{}",
-                                  s.points, tracks_json(ev.rules(), s), s.offences, s.dismissed, s.repeats);
+    std::string out =
+        fmt::format("{{\"points\":{},\"tracks\":{},\"offences\":{},\"dismissed\":{},\"merged\":{},\"repeats\":{}",
+                    s.points, tracks_json(ev.rules(), s), s.offences, s.dismissed, s.merged, s.repeats);
     field(out, "sanction", sanction_text(s));
     field(out, "sanction_until", sanction_until_text(s));
     field(out, "closure_at", closure_at_text(s));

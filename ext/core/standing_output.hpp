@@ -27,7 +27,7 @@ void append_json_string(std::string& out, std::string_view s);
 // {"track": points, ...}: every track of the ruleset, in track-name order.
 std::string tracks_json(const Ruleset& r, const Standing& s);
 
-// The object with the keys points, tracks, offences, dismissed, repeats,
+// The object with the keys points, tracks, offences, dismissed, merged, repeats,
 // sanction, sanction_until, closure_at, reason (NULLs as null).
 std::string standing_json(const Evaluator& ev, const Standing& s);
 

@@ -81,21 +81,32 @@ std::vector<std::string> columns_of(sqlite3* db, const std::string& table) {
     return out;
 }
 
-// Rebuilds main.<t.name> with the current definition, keeping its rows.
-void rebuild(sqlite3* db, const TableDdl& t) {
+// Rebuilds main.<t.name> (defined by `old_sql`) with the current
+// definition, keeping its rows: they wait in a temp table while the table is
+// dropped and created anew (no rename: views that name the table keep
+// working), and are put back if anything fails.
+void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
     const std::string doing = fmt::format("upgrading rule table {}", t.name);
-    const std::string aside = t.name + "_penalty_upgrade";
+    const std::string saved = fmt::format("temp.\"{}_penalty_upgrade\"", t.name);
+    const std::string table = fmt::format("main.\"{}\"", t.name);
     const std::vector<std::string> old_columns = columns_of(db, t.name);
-    // legacy_alter_table: the rename leaves views and triggers that name
-    // the table alone (they keep naming the rebuilt table).
-    exec(db, fmt::format("ALTER TABLE main.\"{}\" RENAME TO \"{}\"", t.name, aside), doing);
-    exec(db, t.create, doing);
-    std::string common;
-    for (const std::string& c : columns_of(db, t.name))
-        for (const std::string& o : old_columns)
-            if (o == c) common += fmt::format("{}\"{}\"", common.empty() ? "" : ", ", c);
-    exec(db, fmt::format("INSERT INTO main.\"{0}\"({1}) SELECT {1} FROM main.\"{2}\"", t.name, common, aside), doing);
-    exec(db, fmt::format("DROP TABLE main.\"{}\"", aside), doing);
+    exec(db, fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} AS SELECT * FROM {1}", saved, table), doing);
+    exec(db, fmt::format("DROP TABLE {}", table), doing);
+    try {
+        exec(db, t.create, doing);
+        std::string common;
+        for (const std::string& c : columns_of(db, t.name))
+            for (const std::string& o : old_columns)
+                if (o == c) common += fmt::format("{}\"{}\"", common.empty() ? "" : ", ", c);
+        exec(db, fmt::format("INSERT INTO {0}({1}) SELECT {1} FROM {2}", table, common, saved), doing);
+    } catch (...) {
+        const std::string restore = fmt::format("DROP TABLE IF EXISTS {0}; {1}; INSERT INTO {0} SELECT * FROM {2}",
+                                                table, old_sql, saved);
+        sqlite3_exec(db, restore.c_str(), nullptr, nullptr, nullptr);
+        sqlite3_exec(db, fmt::format("DROP TABLE {}", saved).c_str(), nullptr, nullptr, nullptr);
+        throw;
+    }
+    exec(db, fmt::format("DROP TABLE {}", saved), doing);
 }
 
 int install(sqlite3* db) {
@@ -106,36 +117,18 @@ int install(sqlite3* db) {
             exec(db, t.create, "creating the rule tables");
             ++created;
         } else if (have != t.stored) {
-            rebuild(db, t);
+            rebuild(db, t, have);
         }
     }
     return created;
 }
 
-// PRAGMA legacy_alter_table's value, to restore it.
-bool legacy_alter_table(sqlite3* db) {
-    Statement st;
-    check_rc(db, sqlite3_prepare_v3(db, "PRAGMA legacy_alter_table", -1, 0, st.out(), nullptr), "reading a pragma");
-    check_rc(db, sqlite3_step(st.get()), "reading a pragma");
-    return sqlite3_column_int(st.get(), 0) != 0;
-}
-
 }  // namespace
 
 int install_rule_tables(sqlite3* db) {
-    const bool legacy = legacy_alter_table(db);
-    exec(db, "SAVEPOINT penalty_install; PRAGMA legacy_alter_table = ON", "starting penalty_install");
-    try {
-        const int created = install(db);
-        if (!legacy) exec(db, "PRAGMA legacy_alter_table = OFF", "finishing penalty_install");
-        exec(db, "RELEASE penalty_install", "finishing penalty_install");
-        return created;
-    } catch (...) {
-        // Undo everything; the first error is the one reported.
-        sqlite3_exec(db, "ROLLBACK TO penalty_install; RELEASE penalty_install", nullptr, nullptr, nullptr);
-        if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", nullptr, nullptr, nullptr);
-        throw;
-    }
+    // No savepoint: penalty_install() runs inside the caller's statement,
+    // where SQLite refuses one. Each rebuild puts the rows back on failure.
+    return install(db);
 }
 
 }  // namespace penalty::glue

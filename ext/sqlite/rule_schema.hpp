@@ -6,11 +6,11 @@
 // runs each statement whose table "main" lacks, and rebuilds each rule
 // table whose stored definition differs from the current one (a table made
 // by an older release, whose CHECK constraints or column types would
-// refuse v2 values): the table is renamed aside, created anew, its rows
-// copied column by column (columns the old table lacks take their
-// defaults), and the old one dropped. All in one savepoint: on any error
-// nothing has changed. A rebuilt table keeps its rows but not indexes or
-// triggers a user added to it.
+// refuse v2 values): its rows are saved in a temp table, the table dropped
+// and created anew, and the rows copied back column by column (columns the
+// old table lacks take their defaults); on an error the old table is put
+// back. A rebuilt table keeps its rows but not indexes or triggers a user
+// added to it.
 #pragma once
 
 #include "sqlite_api.hpp"

@@ -10,17 +10,14 @@
 #include "scalar_functions.hpp"
 
 #include "../core/engine.hpp"
-#include "../core/rule_tables.hpp"
 #include "catalog.hpp"
 #include "errors.hpp"
-#include "statement.hpp"
+#include "rule_schema.hpp"
 #include "values.hpp"
 
 #include "penalty.h"  // PENALTY_VERSION, generated from project(VERSION)
 
 namespace penalty::glue {
-
-extern const char* const kSchemaSql;  // generated from sql/schema.sql
 
 namespace {
 
@@ -36,24 +33,6 @@ std::shared_ptr<const Ruleset> ruleset_of(sqlite3_context* ctx, std::string_view
     return rules;
 }
 
-// How many of the rule tables are missing from "main".
-int missing_tables(sqlite3* db) {
-    Statement st;
-    check_rc(db,
-             sqlite3_prepare_v3(db, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1", -1, 0,
-                                st.out(), nullptr),
-             "reading the schema");
-    int missing = 0;
-    for (const char* table : kRuleTableNames) {
-        check_rc(db, sqlite3_bind_text(st.get(), 1, table, -1, SQLITE_STATIC), "reading the schema");
-        const int rc = sqlite3_step(st.get());
-        check_rc(db, rc, "reading the schema");
-        if (rc == SQLITE_DONE) ++missing;
-        check_rc(db, sqlite3_reset(st.get()), "reading the schema");
-    }
-    return missing;
-}
-
 }  // namespace
 
 void fn_version(sqlite3_context* ctx, int, sqlite3_value**) {
@@ -61,18 +40,8 @@ void fn_version(sqlite3_context* ctx, int, sqlite3_value**) {
 }
 
 void fn_install(sqlite3_context* ctx, int, sqlite3_value**) {
-    guard(ctx, registered(ctx).name, [&] {
-        sqlite3* db = sqlite3_context_db_handle(ctx);
-        const int before = missing_tables(db);
-        char* err = nullptr;
-        const int rc = sqlite3_exec(db, kSchemaSql, nullptr, nullptr, &err);
-        if (rc != SQLITE_OK) {
-            const std::string msg = err ? err : sqlite3_errstr(rc);
-            sqlite3_free(err);
-            throw SqliteError(rc, fmt::format("creating the rule tables: {}", msg));
-        }
-        sqlite3_result_int(ctx, before - missing_tables(db));
-    });
+    guard(ctx, registered(ctx).name,
+          [&] { sqlite3_result_int(ctx, install_rule_tables(sqlite3_context_db_handle(ctx))); });
 }
 
 void fn_points(sqlite3_context* ctx, int, sqlite3_value** argv) {

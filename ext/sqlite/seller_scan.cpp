@@ -3,21 +3,31 @@
 
 namespace penalty::glue {
 
-void SellerScan::start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller) {
+void SellerScan::start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller,
+                       std::optional<Time> revocations_until) {
     rules_ = conn.ruleset(ruleset);
     ev_.emplace(*rules_);
+    revocations_until_ = revocations_until;
     reader_.start(conn.db(), source, seller);
 }
 
+bool SellerScan::revoked(const Event& e) const {
+    const std::optional<Time> r = batch_.revoked_of(e);
+    return r && (!revocations_until_ || *r <= *revocations_until_);
+}
+
 bool SellerScan::next_seller() {
-    if (!reader_.next(*rules_, batch_)) return false;
-    ev_->reset();
+    if (!reader_.next(*rules_, revocations_until_, batch_)) return false;
+    for (const Event& e : batch_.events) {
+        if (revoked(e)) continue;
+        if (e.code < 0) unknown_code_error(*rules_, batch_.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
+        const Code& code = rules_->codes[static_cast<std::size_t>(e.code)];
+        if (!code.version_at(e.at)) unknown_code_error(*rules_, code.name, e.at);
+    }
+    ev_->reset(batch_.anchor);
     return true;
 }
 
-const LedgerEntry& SellerScan::push(const Event& e) {
-    if (e.code < 0) unknown_code_error(*rules_, batch_.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
-    return ev_->push(e.at, e.code);
-}
+const LedgerEntry& SellerScan::push(const Event& e) { return ev_->push(e.at, e.code, batch_.points_of(e)); }
 
 }  // namespace penalty::glue

@@ -3,8 +3,9 @@
 //
 // The source is read through SourceReader (one seller's events in memory
 // at a time); each seller's events go through one Evaluator, reset between
-// sellers. An event whose code the ruleset lacks is an error when it is
-// evaluated (docs/model.md §3.1), not when it is read.
+// sellers. Every row read is checked (docs/model.md §3a), also rows after
+// as_of: an event whose code the ruleset lacks (§3.1) is an error as soon
+// as its seller is read, unless it is revoked.
 #pragma once
 
 #include <memory>
@@ -20,13 +21,20 @@ namespace penalty::glue {
 class SellerScan {
 public:
     // Loads the ruleset and starts reading `source` (only seller_id =
-    // `seller` when it is not null). Throws Error / SqliteError.
-    void start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller);
+    // `seller` when it is not null). Revocations at or before
+    // `revocations_until` apply (nullopt: every revocation). Throws Error /
+    // SqliteError.
+    void start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller,
+               std::optional<Time> revocations_until);
 
     // Moves to the next seller with a fresh evaluator; false at the end.
     bool next_seller();
 
-    // Evaluates the next event of the current seller (in batch() order).
+    // Whether `e` of the current seller is revoked (§3a): never evaluated.
+    bool revoked(const Event& e) const;
+
+    // Evaluates the next event of the current seller (in batch() order)
+    // that is not revoked.
     const LedgerEntry& push(const Event& e);
 
     const SellerBatch& batch() const { return batch_; }
@@ -38,6 +46,7 @@ private:
     std::optional<Evaluator> ev_;
     SourceReader reader_;
     SellerBatch batch_;
+    std::optional<Time> revocations_until_;
 };
 
 }  // namespace penalty::glue

@@ -56,26 +56,41 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
         if (rc == SQLITE_NOMEM) throw std::bad_alloc();
         throw Error(fmt::format("source {}: {}", lit, sqlite3_errmsg(db)));
     }
-    for (const char* want : {"seller_id", "code", "occurred_at"}) {
-        bool found = false;
-        for (int c = 0; c < sqlite3_column_count(probe.get()) && !found; ++c) {
+    // The column named `want` (any case), or -1.
+    auto find = [&](const char* want) {
+        for (int c = 0; c < sqlite3_column_count(probe.get()); ++c) {
             const char* name = sqlite3_column_name(probe.get(), c);
             if (!name) throw std::bad_alloc();
-            found = strcasecmp(name, want) == 0;
+            if (strcasecmp(name, want) == 0) return c;
         }
-        if (!found)
+        return -1;
+    };
+    for (const char* want : {"seller_id", "code", "occurred_at"})
+        if (find(want) < 0)
             throw Error(fmt::format("source {} has no column {} (expected seller_id, code, occurred_at; adapt "
                                     "other schemas with a view)",
                                     lit, want));
-    }
+    const bool has_points = find("points") >= 0, has_revoked = find("revoked_at") >= 0,
+               has_anchor = find("anchor_at") >= 0;
     // Tables have a rowid; WITHOUT ROWID tables do not (the query fails);
     // views do not either (the query answers NULL, seen in next()).
     rc = sqlite3_prepare_v3(db, ("SELECT rowid FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     has_rowid_ = rc == SQLITE_OK;
 
-    const std::string sql = fmt::format("SELECT seller_id, code, occurred_at{} FROM {}{} ORDER BY seller_id COLLATE BINARY, occurred_at",
-                                        has_rowid_ ? ", rowid" : "", q, filtered ? " WHERE seller_id = ?1" : "");
+    std::string columns = "seller_id, code, occurred_at";
+    int next_col = 3;
+    auto optional_column = [&](bool present, const char* name) {
+        if (!present) return -1;
+        columns += fmt::format(", {}", name);
+        return next_col++;
+    };
+    rowid_col_ = optional_column(has_rowid_, "rowid");
+    points_col_ = optional_column(has_points, "points");
+    revoked_col_ = optional_column(has_revoked, "revoked_at");
+    anchor_col_ = optional_column(has_anchor, "anchor_at");
+    const std::string sql = fmt::format("SELECT {} FROM {}{} ORDER BY seller_id COLLATE BINARY, occurred_at", columns,
+                                        q, filtered ? " WHERE seller_id = ?1" : "");
     check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
              fmt::format("source {}", lit));
     source_ = std::string(source);
@@ -96,7 +111,7 @@ void SourceReader::start(sqlite3* db, std::string_view source, sqlite3_value* se
 
 void SourceReader::row_error(const std::string& what) const {
     std::string where = "seller_id = " + sql_literal(column_view(stmt_.get(), 0));
-    if (has_rowid_) where += fmt::format(", rowid {}", sqlite3_column_int64(stmt_.get(), 3));
+    if (has_rowid_) where += fmt::format(", rowid {}", sqlite3_column_int64(stmt_.get(), rowid_col_));
     throw Error(fmt::format("source {}, row with {}: {}", sql_literal(ValueView::text(source_)), where, what));
 }
 
@@ -112,9 +127,22 @@ std::int32_t SourceReader::lookup_code(const Ruleset& rules, std::string_view co
     return id;
 }
 
-bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
+std::optional<Time> SourceReader::time_column(int col, const char* name, bool nullable) const {
+    const ValueView v = view_of(sqlite3_column_value(stmt_.get(), col));
+    if (nullable && v.kind == Kind::Null) return std::nullopt;
+    try {
+        return parse_timestamp(v);
+    } catch (const Error& err) {
+        row_error(fmt::format("{}: {}", name, err.what()));
+    }
+}
+
+bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_until, SellerBatch& out) {
     out.events.clear();
     out.rowids.clear();
+    out.points.clear();
+    out.revoked_at.clear();
+    out.anchor.reset();
     out.unknown.clear();
     sqlite3_value_free(out.seller);
     out.seller = nullptr;
@@ -142,10 +170,40 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
             break;
         }
         Event e;
-        try {
-            e.at = parse_timestamp(view_of(sqlite3_column_value(st, 2)));
-        } catch (const Error& err) {
-            row_error(fmt::format("occurred_at: {}", err.what()));
+        e.at = *time_column(2, "occurred_at", false);
+        // §3a: a revoked row is checked for occurred_at, revoked_at and the
+        // storage class of points only.
+        std::optional<Time> revoked;
+        if (revoked_col_ >= 0) {
+            revoked = time_column(revoked_col_, "revoked_at", true);
+            if (revoked && *revoked < e.at)
+                row_error(fmt::format("revoked_at {} is before occurred_at {}", format_timestamp(*revoked),
+                                      format_timestamp(e.at)));
+            out.revoked_at.push_back(revoked);
+        }
+        const bool is_revoked = revoked && (!revocations_until || *revoked <= *revocations_until);
+        if (points_col_ >= 0) {
+            const ValueView p = view_of(sqlite3_column_value(st, points_col_));
+            if (p.kind != Kind::Null && p.kind != Kind::Integer)
+                row_error(fmt::format("points is {}; expected INTEGER or NULL", sql_literal(p)));
+            out.points.push_back(p.kind == Kind::Integer ? std::optional<std::int64_t>(p.i) : std::nullopt);
+        }
+        if (is_revoked) {  // not evaluated: its code is not even looked up
+            e.code = -1 - static_cast<std::int32_t>(out.unknown.size());
+            out.unknown.emplace_back(view_of(sqlite3_column_value(st, 1)).kind == Kind::Text
+                                         ? std::string(view_of(sqlite3_column_value(st, 1)).s)
+                                         : sql_literal(view_of(sqlite3_column_value(st, 1))));
+            push_row(e, st, out);
+            continue;
+        }
+        if (rules.has_cycle) {
+            if (anchor_col_ < 0) row_error("the ruleset has a cycle track, so the source needs an anchor_at column");
+            const std::optional<Time> anchor = time_column(anchor_col_, "anchor_at", true);
+            if (!anchor) row_error("anchor_at is NULL; a cycle track needs each seller's anchor");
+            if (out.anchor && *out.anchor != *anchor)
+                row_error(fmt::format("anchor_at {} differs from the seller's {}", format_timestamp(*anchor),
+                                      format_timestamp(*out.anchor)));
+            out.anchor = anchor;
         }
         const ValueView code = view_of(sqlite3_column_value(st, 1));
         if (code.kind != Kind::Text) row_error(fmt::format("code is {}; expected TEXT", sql_literal(code)));
@@ -153,20 +211,15 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
         if (e.code < 0) {
             e.code = -1 - static_cast<std::int32_t>(out.unknown.size());
             out.unknown.emplace_back(code.s);
+        } else if (points_col_ >= 0 && out.points.back()) {
+            const bool credit = rules.codes[static_cast<std::size_t>(e.code)].credit;
+            const std::int64_t p = *out.points.back();
+            if (credit ? p > 0 : p < 0)
+                row_error(fmt::format("points is {}; code {} is {}", p, sql_literal(code),
+                                      credit ? "a credit, so its points must be <= 0"
+                                             : "an offence, so its points must be >= 0"));
         }
-        if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
-        e.seq = static_cast<std::uint32_t>(out.events.size());
-        if (has_rowid_) {
-            // A view answers `rowid` with NULL: it has none (a table never does).
-            sqlite3_value* rowid = sqlite3_column_value(st, 3);
-            if (sqlite3_value_type(rowid) == SQLITE_NULL) {
-                has_rowid_ = false;
-                out.rowids.clear();
-            } else {
-                out.rowids.push_back(sqlite3_value_int64(rowid));
-            }
-        }
-        out.events.push_back(e);
+        push_row(e, st, out);
     }
     if (!out.seller) return false;
     // Order by (time, rowid) — or (time, read order) without rowid.
@@ -177,6 +230,23 @@ bool SourceReader::next(const Ruleset& rules, SellerBatch& out) {
     if (!std::is_sorted(out.events.begin(), out.events.end(), before))
         std::sort(out.events.begin(), out.events.end(), before);
     return true;
+}
+
+// Appends the event `e` of the current row, with its rowid.
+void SourceReader::push_row(Event& e, sqlite3_stmt* st, SellerBatch& out) {
+        if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
+        e.seq = static_cast<std::uint32_t>(out.events.size());
+        if (has_rowid_) {
+            // A view answers `rowid` with NULL: it has none (a table never does).
+            sqlite3_value* rowid = sqlite3_column_value(st, rowid_col_);
+            if (sqlite3_value_type(rowid) == SQLITE_NULL) {
+                has_rowid_ = false;
+                out.rowids.clear();
+            } else {
+                out.rowids.push_back(sqlite3_value_int64(rowid));
+            }
+        }
+        out.events.push_back(e);
 }
 
 }  // namespace penalty::glue

@@ -1,7 +1,9 @@
 // source_reader.hpp — reads a source table or view one seller at a time.
 //
 // The `source` argument of penalty_ledger / penalty_standings names a table
-// or view with the columns seller_id, code, occurred_at. The name is quoted
+// or view with the columns seller_id, code, occurred_at, and optionally
+// points, revoked_at and anchor_at (docs/model.md §3a; found by name, in
+// any case). The name is quoted
 // as one identifier ("..." with quotes doubled), so it can never inject SQL;
 // a missing table or column is an error that names it. The query is
 //
@@ -21,6 +23,7 @@
 // keeps the order in which it returns rows).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +33,8 @@
 namespace penalty::glue {
 
 // One seller's events, sorted. Owns a copy of the seller_id value.
+// Per-event extras are indexed by Event::seq (read order) and present only
+// when the source has the column.
 struct SellerBatch {
     SellerBatch() = default;
     SellerBatch(const SellerBatch&) = delete;
@@ -37,9 +42,19 @@ struct SellerBatch {
     ~SellerBatch() { sqlite3_value_free(seller); }
 
     sqlite3_value* seller = nullptr;
-    std::vector<Event> events;              // sorted; Event::seq indexes rowids
-    std::vector<sqlite3_int64> rowids;      // by read order; empty without rowid
+    std::vector<Event> events;              // sorted; Event::seq indexes the vectors below
+    std::vector<sqlite3_int64> rowids;      // empty without rowid
+    std::vector<std::optional<std::int64_t>> points;  // the source's per-case points (§3.5); empty without the column
+    std::vector<std::optional<Time>> revoked_at;      // §3a; empty without the column
+    std::optional<Time> anchor;             // anchor_at (§3a), read when the ruleset has a cycle track
     std::vector<std::string> unknown;       // unknown codes, by -1 - Event::code
+
+    std::optional<std::int64_t> points_of(const Event& e) const {
+        return points.empty() ? std::nullopt : points[e.seq];
+    }
+    std::optional<Time> revoked_of(const Event& e) const {
+        return revoked_at.empty() ? std::nullopt : revoked_at[e.seq];
+    }
 };
 
 class SourceReader {
@@ -49,20 +64,31 @@ public:
     void start(sqlite3* db, std::string_view source, sqlite3_value* seller);
 
     // Reads the next seller's events, resolving codes in `rules`; returns
-    // false at the end. Throws Error (bad timestamp, non-text code).
-    bool next(const Ruleset& rules, SellerBatch& out);
+    // false at the end. Throws Error naming the row for a bad value: a
+    // timestamp, a non-text code, per-case points that are not INTEGER (or
+    // of the wrong sign for the code), revoked_at before occurred_at, and
+    // anchor_at missing or differing within the seller (cycle tracks only).
+    // A row with revoked_at <= revocations_until (nullopt: any revoked_at)
+    // is revoked: only occurred_at, revoked_at and the storage class of
+    // points are checked, and its code is not looked up (a negative
+    // Event::code; its text in `unknown`).
+    bool next(const Ruleset& rules, std::optional<Time> revocations_until, SellerBatch& out);
 
     bool has_rowid() const { return has_rowid_; }
 
 private:
     void prepare(sqlite3* db, std::string_view source, bool filtered);
     [[noreturn]] void row_error(const std::string& what) const;
+    std::optional<Time> time_column(int col, const char* name, bool nullable) const;
+    void push_row(Event& e, sqlite3_stmt* st, SellerBatch& out);
 
     sqlite3* db_ = nullptr;
     Statement stmt_;
     std::string source_;
     bool filtered_ = false;
     bool has_rowid_ = false;
+    // Result columns of the optional source columns; -1 when absent.
+    int rowid_col_ = -1, points_col_ = -1, revoked_col_ = -1, anchor_col_ = -1;
     bool pending_ = false;  // the statement's current row starts the next seller
     bool done_ = true;
     // Recent code texts and their ids: a source has few distinct codes, so

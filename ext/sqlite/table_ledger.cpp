@@ -1,16 +1,22 @@
-// table_ledger.cpp — penalty_ledger(ruleset, source): one row per source
-// event, in seller, time order, with what docs/model.md §3 made of it.
+// table_ledger.cpp — penalty_ledger(ruleset, source [, as_of]): one row per
+// source event, in seller, time order, with what docs/model.md §3 made of it.
 //
 //   SELECT * FROM penalty_ledger('taobao', 'violations') WHERE seller_id = 1;
 //
 // Columns: seller_id, event_rowid (the source row's rowid; NULL for a view),
-// occurred_at, code, track, status ('counted' | 'dismissed'), nth (NULL when
-// dismissed), points, track_points (the track's balance after the event),
-// sanction (the highest threshold it fired, or NULL), closes (1 on the
-// seller's first closing event), note (why, in words).
+// occurred_at, code, track, status ('counted' | 'dismissed' | 'merged' |
+// 'credit' | 'revoked'), nth (NULL when dismissed, merged or revoked),
+// points, track_points (the track's balance after the event), sanction (the
+// highest threshold it fired, or NULL), closes (1 on the seller's first
+// closing event), note (why, in words). With as_of (not NULL) only events at
+// or before it are listed and only revocations at or before it apply;
+// without it, every event and every revocation (§3a). A revoked event is
+// listed with NULL track, nth, points, track_points and sanction.
 // The source is read one seller at a time (seller_scan.hpp); a constraint
 // seller_id = ? (or IN (...), one xFilter per value) is pushed into the
 // source query.
+#include <fmt/format.h>
+
 #include "../core/engine.hpp"
 #include "seller_scan.hpp"
 #include "table_function.hpp"
@@ -30,7 +36,7 @@ struct Ledger {
         {"seller_id", ""},        {"event_rowid", "INTEGER"}, {"occurred_at", "TEXT"}, {"code", "TEXT"},
         {"track", "TEXT"},        {"status", "TEXT"},         {"nth", "INTEGER"},      {"points", "INTEGER"},
         {"track_points", "INTEGER"}, {"sanction", "TEXT"},    {"closes", "INTEGER"},   {"note", "TEXT"}};
-    static constexpr const char* arguments[] = {"ruleset", "source"};
+    static constexpr const char* arguments[] = {"ruleset", "source", "as_of"};
     static constexpr std::size_t required = 2;
     static constexpr bool seller_pushdown = true;
 
@@ -42,20 +48,24 @@ struct Ledger {
     class Cursor {
     public:
         void filter(Connection& conn, const char*, sqlite3_value* const* args, sqlite3_value* seller) {
-            scan_.start(conn, text_arg(args[0], "ruleset"), text_arg(args[1], "source"), seller);
+            const std::string_view ruleset = text_arg(args[0], "ruleset");
+            const std::string_view source = text_arg(args[1], "source");
+            as_of_.reset();
+            if (args[2] && sqlite3_value_type(args[2]) != SQLITE_NULL) as_of_ = time_arg(args[2], "as_of");
+            scan_.start(conn, ruleset, source, seller, as_of_);
             eof_ = false;
             next_seller();
         }
 
         void next() {
-            if (pos_ + 1 < scan_.batch().events.size()) entry_ = scan_.push(scan_.batch().events[++pos_]);
-            else next_seller();
+            if (!load(pos_ + 1)) next_seller();
         }
 
         bool eof() const { return eof_; }
 
         void column(sqlite3_context* ctx, int col) const {
             const SellerBatch& b = scan_.batch();
+            if (revoked_ && col != kSeller && col != kEventRowid && col != kOccurredAt) return revoked_column(ctx, col);
             const Event& e = b.events[pos_];
             const LedgerEntry& x = entry_;
             const Ruleset& r = scan_.rules();
@@ -68,35 +78,60 @@ struct Ledger {
                 case kOccurredAt: result_text(ctx, format_timestamp(e.at)); break;
                 case kCode: result_text(ctx, r.codes[static_cast<std::size_t>(e.code)].name); break;
                 case kTrack: result_text(ctx, r.tracks[x.track].name); break;
-                case kStatus: sqlite3_result_text(ctx, x.counted ? "counted" : "dismissed", -1, SQLITE_STATIC); break;
+                case kStatus: sqlite3_result_text(ctx, status_name(x.status), -1, SQLITE_STATIC); break;
                 case kNth:
-                    if (x.counted) sqlite3_result_int64(ctx, x.nth);
+                    if (x.status == Status::Counted || x.status == Status::Credit) sqlite3_result_int64(ctx, x.nth);
                     else sqlite3_result_null(ctx);
                     break;
                 case kPoints: sqlite3_result_int64(ctx, x.points); break;
                 case kTrackPoints: sqlite3_result_int64(ctx, x.after); break;
-                case kSanction:
-                    if (x.fired_hi > x.fired_lo) result_text(ctx, r.tracks[x.track].thresholds[x.fired_hi - 1].sanction);
-                    else sqlite3_result_null(ctx);
+                case kSanction: {
+                    const auto fired = scan_.evaluator().fired();
+                    if (fired.empty()) sqlite3_result_null(ctx);
+                    else result_text(ctx, fired.back().threshold->sanction);
                     break;
+                }
                 case kCloses: sqlite3_result_int(ctx, x.first_closing ? 1 : 0); break;
                 case kNote: result_text(ctx, scan_.evaluator().note(x, e.at, e.code)); break;
             }
         }
 
     private:
+        // Makes events[k] of the current seller the current row (evaluated,
+        // unless revoked); false past the seller's last event (or as_of).
+        bool load(std::size_t k) {
+            const auto& events = scan_.batch().events;
+            if (k >= events.size() || (as_of_ && events[k].at > *as_of_)) return false;
+            pos_ = k;
+            revoked_ = scan_.revoked(events[k]);
+            if (!revoked_) entry_ = scan_.push(events[k]);
+            return true;
+        }
+
         // The first event of the next seller that has one; eof at the end.
         void next_seller() {
-            while (scan_.next_seller()) {
-                if (scan_.batch().events.empty()) continue;
-                pos_ = 0;
-                entry_ = scan_.push(scan_.batch().events[0]);
-                return;
-            }
+            while (scan_.next_seller())
+                if (load(0)) return;
             eof_ = true;
         }
 
+        // A revoked event's row (§3a): its code, time and when it was revoked.
+        void revoked_column(sqlite3_context* ctx, int col) const {
+            const SellerBatch& b = scan_.batch();
+            const Event& e = b.events[pos_];
+            const std::string& code = b.unknown[static_cast<std::size_t>(-1 - e.code)];
+            switch (static_cast<Column>(col)) {
+                case kCode: result_text(ctx, code); break;
+                case kStatus: sqlite3_result_text(ctx, "revoked", -1, SQLITE_STATIC); break;
+                case kCloses: sqlite3_result_int(ctx, 0); break;
+                case kNote: result_text(ctx, fmt::format("{}: revoked {}", code, format_timestamp(*b.revoked_of(e)))); break;
+                default: sqlite3_result_null(ctx); break;
+            }
+        }
+
         SellerScan scan_;
+        std::optional<Time> as_of_;  // the cut: events and revocations at or before it
+        bool revoked_ = false;       // the current event is revoked
         std::size_t pos_ = 0;  // the current event: scan_.batch().events[pos_]
         LedgerEntry entry_;    // and what it did
         bool eof_ = true;

@@ -5,8 +5,9 @@
 //   SELECT seller_id, points, closure_at FROM penalty_standings('taobao', 'violations', '2017-12-31');
 //
 // Columns: seller_id, points, tracks (JSON), offences, dismissed, repeats,
-// sanction, sanction_until, closure_at, reason. A seller whose events all
-// come after as_of is listed with zero figures. The source is read one
+// sanction, sanction_until, closure_at, reason, merged. A seller whose
+// events all come after as_of is listed with zero figures; events revoked
+// at or before as_of are left out (§3a). The source is read one
 // seller at a time (seller_scan.hpp); seller_id = ? is pushed into the
 // source query.
 #include "../core/standing_output.hpp"
@@ -21,12 +22,13 @@ namespace {
 
 struct Standings {
     enum Column {  // the order of `columns`
-        kSeller, kPoints, kTracks, kOffences, kDismissed, kRepeats, kSanction, kSanctionUntil, kClosureAt, kReason
+        kSeller, kPoints, kTracks, kOffences, kDismissed, kRepeats, kSanction, kSanctionUntil, kClosureAt, kReason,
+        kMerged
     };
     static constexpr ColumnDef columns[] = {
         {"seller_id", ""},        {"points", "INTEGER"},  {"tracks", "TEXT"},         {"offences", "INTEGER"},
         {"dismissed", "INTEGER"}, {"repeats", "INTEGER"}, {"sanction", "TEXT"},       {"sanction_until", "TEXT"},
-        {"closure_at", "TEXT"},   {"reason", "TEXT"}};
+        {"closure_at", "TEXT"},   {"reason", "TEXT"},     {"merged", "INTEGER"}};
     static constexpr const char* arguments[] = {"ruleset", "source", "as_of"};
     static constexpr std::size_t required = 3;
     static constexpr bool seller_pushdown = true;
@@ -43,7 +45,7 @@ struct Standings {
             const std::string_view ruleset = text_arg(args[0], "ruleset");
             const std::string_view source = text_arg(args[1], "source");
             as_of_ = time_arg(args[2], "as_of");
-            scan_.start(conn, ruleset, source, seller);
+            scan_.start(conn, ruleset, source, seller, as_of_);
             next();
         }
 
@@ -52,7 +54,7 @@ struct Standings {
             if (eof_) return;
             for (const Event& e : scan_.batch().events) {
                 if (e.at > as_of_) break;
-                scan_.push(e);
+                if (!scan_.revoked(e)) scan_.push(e);
             }
             standing_ = scan_.evaluator().standing(as_of_);
         }
@@ -72,6 +74,7 @@ struct Standings {
                 case kSanctionUntil: result_text(ctx, sanction_until_text(s)); break;
                 case kClosureAt: result_text(ctx, closure_at_text(s)); break;
                 case kReason: result_text(ctx, reason_text(scan_.evaluator(), s)); break;
+                case kMerged: sqlite3_result_int64(ctx, s.merged); break;
             }
         }
 

@@ -40,9 +40,9 @@ struct Db {
 // The rule tables and one ruleset: harassment 12 points, 48 closes.
 inline const char* const kRules =
     "SELECT penalty_install();"
-    "INSERT INTO penalty_ruleset VALUES('taobao','+08:00',365,NULL);"
-    "INSERT INTO penalty_track VALUES('taobao','serious','year',NULL);"
+    "INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES('taobao','+08:00',365,NULL);"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('taobao','serious','year',NULL);"
     "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('taobao','harassment','serious',12);"
-    "INSERT INTO penalty_threshold VALUES('taobao','serious',48,'seal_account',NULL,1);";
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('taobao','serious',48,'seal_account',NULL,1);";
 
 }  // namespace capi

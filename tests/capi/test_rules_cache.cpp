@@ -30,11 +30,11 @@ TEST_CASE("the rules cache sees changes from this and from other connections") {
     b.exec("UPDATE penalty_violation SET points = 7");
     CHECK(points() == "7");
     CHECK(b.one("UPDATE penalty_track SET period = 'decade'") ==
-          "ERROR: CHECK constraint failed: period IN ('year', 'quarter', 'month', 'rolling', 'lifetime')");
+          "ERROR: CHECK constraint failed: period IN ('year', 'quarter', 'month', 'rolling', 'lifetime', 'cycle')");
     b.exec("PRAGMA ignore_check_constraints = ON; UPDATE penalty_track SET period = 'decade'");
     CHECK(points() ==
           "ERROR: penalty_points: ruleset 'taobao': penalty_track row (track 'serious'): period is 'decade'; "
-          "expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'");
+          "expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'");
     b.exec("UPDATE penalty_track SET period = 'year'");
     // ROLLBACK TO a savepoint, and a new write transaction right after a rollback:
     a.exec("BEGIN; SAVEPOINT s; UPDATE penalty_violation SET points = 1;");

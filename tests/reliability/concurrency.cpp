@@ -111,8 +111,8 @@ int main() {
     sqlite3* db = open_db(path);
     exec(db,
          "PRAGMA journal_mode = WAL; SELECT penalty_install();"
-         "INSERT INTO penalty_ruleset VALUES('r', '+00:00', NULL, NULL);"
-         "INSERT INTO penalty_track VALUES('r', 'all', 'lifetime', NULL);"
+         "INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES('r', '+00:00', NULL, NULL);"
+         "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('r', 'all', 'lifetime', NULL);"
          "INSERT INTO penalty_violation(ruleset, code, track, points) VALUES('r', 'x', 'all', 1);"
          "CREATE TABLE v(seller_id, code, occurred_at); CREATE INDEX v_s ON v(seller_id, occurred_at, code);"
          "CREATE TABLE state(points, events); INSERT INTO state VALUES(1, 0);");

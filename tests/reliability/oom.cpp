@@ -62,14 +62,14 @@ namespace {
 
 const char* kFixture =
     "SELECT penalty_install();"
-    "INSERT INTO penalty_ruleset VALUES('r','+08:00',365,NULL);"
-    "INSERT INTO penalty_track VALUES('r','serious','year',NULL),('r','roll','rolling',30);"
+    "INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES('r','+08:00',365,NULL);"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('r','serious','year',NULL),('r','roll','rolling',30);"
     "INSERT INTO penalty_violation(ruleset,code,track,points,closes,min_prior) VALUES"
     " ('r','h','serious',12,0,0),('r','s','serious',12,1,0),('r','c','roll',5,0,1);"
     "INSERT INTO penalty_repeat VALUES('r','c',3,9);"
-    "INSERT INTO penalty_threshold VALUES('r','serious',12,'warn',7,0),('r','serious',24,'seal',NULL,1);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('r','serious',12,'warn',7,0),('r','serious',24,'seal',NULL,1);"
     "INSERT INTO penalty_level VALUES('r',0,'low'),('r',100,'high');"
-    "PRAGMA ignore_check_constraints = ON; INSERT INTO penalty_ruleset VALUES('bad','+8',NULL,NULL);"
+    "PRAGMA ignore_check_constraints = ON; INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES('bad','+8',NULL,NULL);"
     "PRAGMA ignore_check_constraints = OFF;"
     "CREATE TABLE v(seller_id, code, occurred_at);"
     "CREATE INDEX v_s ON v(seller_id, occurred_at);"

@@ -23,15 +23,15 @@ struct Rules {
     RawRules raw;
     explicit Rules(std::string name = "r", Cell tz = T("+00:00"), Cell repeat_days = N()) {
         raw.ruleset = std::move(name);
-        raw.ruleset_row = RulesetRow{tz, repeat_days};
+        raw.ruleset_row = RulesetRow{tz, repeat_days, T("seller"), I(0)};
     }
     Rules& track(const char* name, const char* period, Cell days = N()) {
-        raw.tracks.push_back({T(name), T(period), days});
+        raw.tracks.push_back({T(name), T(period), days, N(), N()});
         return *this;
     }
     Rules& violation(const char* code, const char* track, std::int64_t points, std::int64_t closes = 0,
                      std::int64_t min_prior = 0, Cell valid_from = T("0001-01-01")) {
-        raw.violations.push_back({T(code), valid_from, T(track), I(points), I(closes), I(min_prior)});
+        raw.violations.push_back({T(code), valid_from, T(track), I(points), I(closes), I(min_prior), N(), N()});
         return *this;
     }
     Rules& repeat(const char* code, std::int64_t nth, std::int64_t points) {
@@ -39,7 +39,7 @@ struct Rules {
         return *this;
     }
     Rules& threshold(const char* track, std::int64_t points, const char* sanction, Cell days, std::int64_t closes = 0) {
-        raw.thresholds.push_back({T(track), I(points), T(sanction), days, I(closes)});
+        raw.thresholds.push_back({T(track), I(points), T(sanction), days, I(closes), N()});
         return *this;
     }
     Rules& level(std::int64_t min_credit, const char* label) {
@@ -74,12 +74,15 @@ struct Run {
     Evaluator ev;
     std::vector<LedgerEntry> ledger;
     std::vector<std::string> notes;
+    std::vector<std::vector<std::int64_t>> fired;  // per event: the levels of the thresholds it fired
     explicit Run(std::shared_ptr<const Ruleset> r) : rules(std::move(r)), ev(*rules) {}
     Run& push(const char* code, const char* when) {
         const std::int32_t id = rules->code_id(code);
         REQUIRE(id >= 0);
         ledger.push_back(ev.push(at(when), id));
         notes.push_back(ev.note(ledger.back(), at(when), id));
+        fired.emplace_back();
+        for (const Fired& f : ev.fired()) fired.back().push_back(f.level);
         return *this;
     }
     Standing standing(const char* when) const { return ev.standing(at(when)); }

@@ -11,6 +11,8 @@ std::vector<std::string> problems(const Rules& r) {
         out.push_back(std::string(p.error ? "error " : "warning ") + p.table + " " + p.message);
     return out;
 }
+// The accepted forms of a duration, as its errors quote them.
+std::string forms(std::int64_t min_days) { return duration_forms(min_days); }
 Rules base() {
     Rules r;
     r.track("t", "year").violation("v", "t", 1);
@@ -24,7 +26,8 @@ TEST_CASE("a valid ruleset compiles, sorted") {
     CHECK(problems(r).empty());
     auto rs = r.compile();
     CHECK(rs->tz_offset == 8 * 3600);
-    CHECK(*rs->repeat_days == 365);
+    CHECK(rs->repeat->n == 365);
+    CHECK(rs->repeat->integer_form);
     REQUIRE(rs->codes.size() == 2);
     CHECK(rs->codes[0].name == "harassment");
     CHECK(rs->code_id("harassment_severe") == 1);
@@ -49,18 +52,18 @@ TEST_CASE("the ruleset row") {
     CHECK(problems(tz2).size() == 1);
     Rules rd("r", T("+00:00"), I(-1));
     CHECK(problems(rd) == std::vector<std::string>{
-                              "error penalty_ruleset row ('r'): repeat_days is -1; expected NULL or an INTEGER from 0 to 3652500"});
+                              "error penalty_ruleset row ('r'): repeat_days: -1 is not a duration; " + forms(0) + " (or NULL)"});
     Rules rd2("r", T("+00:00"), T("365"));
-    CHECK(problems(rd2) == std::vector<std::string>{"error penalty_ruleset row ('r'): repeat_days is '365'; expected NULL or an INTEGER from 0 to 3652500"});
+    CHECK(problems(rd2) == std::vector<std::string>{"error penalty_ruleset row ('r'): repeat_days: '365' is not a duration; " + forms(0) + " (or NULL)"});
 }
 
 TEST_CASE("tracks") {
     Rules r;
     r.track("a", "weekly").track("b", "rolling").track("c", "rolling", I(0)).track("d", "year", I(5)).track("", "year");
     CHECK(problems(r) == std::vector<std::string>{
-        "error penalty_track row (track 'a'): period is 'weekly'; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'",
-        "error penalty_track row (track 'b'): period_days is NULL; expected an INTEGER from 1 to 3652500 for a rolling track",
-        "error penalty_track row (track 'c'): period_days is 0; expected an INTEGER from 1 to 3652500 for a rolling track",
+        "error penalty_track row (track 'a'): period is 'weekly'; expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'",
+        "error penalty_track row (track 'b'): period_days: NULL is not a duration; " + forms(1),
+        "error penalty_track row (track 'c'): period_days: 0 is not a duration; " + forms(1),
         "warning penalty_track row (track 'd'): period_days 5 is ignored for period 'year'",
         "error penalty_track row (track ''): track is ''; expected non-empty UTF-8 TEXT",
     });
@@ -74,16 +77,15 @@ TEST_CASE("violations") {
         .violation("w", "t", 1, 0, -1)
         .violation("u", "t", 1, 0, 0, T("2017-02-30"))
         .violation("v", "t", 2, 0, 0, I(-62135596800));  // 0001-01-01 as an integer: a duplicate
-    r.raw.violations.push_back({T("p"), T("0001-01-01"), T("t"), Cell::from(ValueView::real(1.5)), I(0), I(0)});
-    r.raw.violations.push_back({T("bad\xff"), T("0001-01-01"), T("t"), I(1), I(0), I(0)});
+    r.raw.violations.push_back({T("p"), T("0001-01-01"), T("t"), Cell::from(ValueView::real(1.5)), I(0), I(0), N(), N()});
+    r.raw.violations.push_back({T("bad\xff"), T("0001-01-01"), T("t"), I(1), I(0), I(0), N(), N()});
     CHECK(problems(r) == std::vector<std::string>{
         "error penalty_violation row (code 'x', valid_from '0001-01-01'): track 'nope' is not in penalty_track",
-        "error penalty_violation row (code 'y', valid_from '0001-01-01'): points is -3; expected an INTEGER >= 0",
         "error penalty_violation row (code 'z', valid_from '0001-01-01'): closes is 2; expected 0 or 1",
         "error penalty_violation row (code 'w', valid_from '0001-01-01'): min_prior is -1; expected an INTEGER >= 0",
         "error penalty_violation row (code 'u', valid_from '2017-02-30'): valid_from: invalid timestamp '2017-02-30' (no such calendar date); " + std::string(kTimestampForms),
         "error penalty_violation row (code 'v', valid_from -62135596800): another row of code 'v' has the same valid_from 0001-01-01 00:00:00",
-        "error penalty_violation row (code 'p', valid_from '0001-01-01'): points is 1.5; expected an INTEGER >= 0",
+        "error penalty_violation row (code 'p', valid_from '0001-01-01'): points is 1.5; expected an INTEGER",
         "error penalty_violation row (code 'bad\\xFF', valid_from '0001-01-01'): code is 'bad\\xFF'; expected non-empty UTF-8 TEXT",
     });
 }
@@ -104,11 +106,11 @@ TEST_CASE("repeats, thresholds, levels") {
     CHECK(problems(r) == std::vector<std::string>{
         "error penalty_threshold row (track 't', points 0): points is 0; expected a positive INTEGER",
         "error penalty_threshold row (track 'nope', points 5): track 'nope' is not in penalty_track",
-        "error penalty_threshold row (track 't', points 5): days is -1; expected NULL (indefinite) or an INTEGER from 0 to 3652500",
+        "error penalty_threshold row (track 't', points 5): days: -1 is not a duration; " + forms(0) + " (or NULL)",
         "error penalty_threshold row (track 't', points 6): closes is 3; expected 0 or 1",
         "error penalty_threshold row (track 't', points 7): sanction is ''; expected non-empty UTF-8 TEXT",
         "error penalty_repeat row (code 'v', nth 0): nth is 0; expected an INTEGER >= 1",
-        "error penalty_repeat row (code 'v', nth 2): points is -1; expected an INTEGER >= 0",
+        "error penalty_repeat row (code 'v', nth 2): points is -1; code 'v' is an offence, so its repeat points must be >= 0 (negative points are for credit codes)",
         "warning penalty_repeat row (code 'ghost', nth 2): code 'ghost' has no row in penalty_violation; the row is unused",
         "error penalty_level row (min_credit 1): duplicate min_credit",
         "error penalty_level row (min_credit 'x'): min_credit is 'x'; expected an INTEGER",
@@ -148,7 +150,7 @@ TEST_CASE("an invalid track is reported once, not again by the rows that use it"
     Rules r;
     r.track("t", "decade").violation("v", "t", 1).threshold("t", 5, "s", I(1));
     CHECK(problems(r) == std::vector<std::string>{
-        "error penalty_track row (track 't'): period is 'decade'; expected 'year', 'quarter', 'month', 'rolling' or 'lifetime'"});
+        "error penalty_track row (track 't'): period is 'decade'; expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'"});
 }
 
 TEST_CASE("duplicates that a primary key would stop, in tables made without one") {
