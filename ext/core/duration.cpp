@@ -75,13 +75,6 @@ bool equals_lower(std::string_view s, std::string_view lower) {
     return true;
 }
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned days_in_month(std::int64_t y, unsigned m) {
-    static const unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
-
 // A local instant split into its month count (year * 12 + month - 1), day of
 // month and second of the day.
 struct LocalParts {

@@ -42,6 +42,9 @@ bool parse_utc_offset(std::string_view s, Time& seconds);
 // 'YYYY-MM-DD HH:MM:SS', as SQLite's datetime().
 std::string format_timestamp(Time t);
 
+// The number of days of month m (1-12) of year y.
+unsigned days_in_month(std::int64_t y, unsigned m);
+
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d);

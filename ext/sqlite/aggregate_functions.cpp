@@ -43,15 +43,16 @@ public:
     void step(Connection& conn, int argc, sqlite3_value** argv) {
         const std::string_view name = text_arg(argv[0], "ruleset");
         if (!rules_) {
-            rules_ = conn.ruleset(name);
-            name_ = std::string(name);
+            auto rules = conn.ruleset(name);
             // The aggregates see only their arguments (docs/model.md §3a).
-            if (rules_->has_cycle || rules_->prior_scope_cluster)
+            if (rules->has_cycle || rules->prior_scope_cluster)
                 throw Error(fmt::format("ruleset {} {}; the aggregates see only (code, at) and cannot evaluate it: use "
                                         "penalty_standings(ruleset, source, as_of) or penalty_ledger",
                                         sql_literal(ValueView::text(name)),
-                                        rules_->has_cycle ? "has a cycle track, which needs each seller's anchor_at"
-                                                          : "has prior_scope = 'cluster', which needs a links source"));
+                                        rules->has_cycle ? "has a cycle track, which needs each seller's anchor_at"
+                                                         : "has prior_scope = 'cluster', which needs a links source"));
+            rules_ = std::move(rules);
+            name_ = std::string(name);
             ev_.emplace(*rules_);
             if (argc > 4) track_ = track_arg(argv[4]);
         } else {

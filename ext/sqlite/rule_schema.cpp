@@ -90,6 +90,14 @@ void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
     const std::string saved = fmt::format("temp.\"{}_penalty_upgrade\"", t.name);
     const std::string table = fmt::format("main.\"{}\"", t.name);
     const std::vector<std::string> old_columns = columns_of(db, t.name);
+    // Only columns the current definition has can be copied back: refuse
+    // to drop a column a user added, with its data. (In sql/schema.sql each
+    // column definition starts a line, indented by two spaces.)
+    for (const std::string& o : old_columns)
+        if (t.create.find(fmt::format("\n  {} ", o)) == std::string::npos)
+            throw Error(fmt::format("rule table {} has a column {} that the current definition lacks; move its data "
+                                    "elsewhere and drop the column, then run penalty_install() again",
+                                    t.name, o));
     exec(db, fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} AS SELECT * FROM {1}", saved, table), doing);
     exec(db, fmt::format("DROP TABLE {}", table), doing);
     try {

@@ -1,14 +1,18 @@
 // seller_scan.cpp — reading a source seller by seller (seller_scan.hpp).
 #include "seller_scan.hpp"
 
+#include "values.hpp"
+
 namespace penalty::glue {
 
-void SellerScan::start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller,
+void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* source, sqlite3_value* seller,
                        std::optional<Time> revocations_until) {
-    rules_ = conn.ruleset(ruleset);
+    const std::string_view name = text_arg(ruleset, "ruleset");
+    const std::string_view table = text_arg(source, "source");
+    rules_ = conn.ruleset(name);
     ev_.emplace(*rules_);
     revocations_until_ = revocations_until;
-    reader_.start(conn.db(), source, seller);
+    reader_.start(conn.db(), table, seller);
 }
 
 bool SellerScan::revoked(const Event& e) const {

@@ -10,7 +10,6 @@
 
 #include <memory>
 #include <optional>
-#include <string_view>
 
 #include "../core/engine.hpp"
 #include "connection.hpp"
@@ -20,11 +19,11 @@ namespace penalty::glue {
 
 class SellerScan {
 public:
-    // Loads the ruleset and starts reading `source` (only seller_id =
-    // `seller` when it is not null). Revocations at or before
-    // `revocations_until` apply (nullopt: every revocation). Throws Error /
-    // SqliteError.
-    void start(Connection& conn, std::string_view ruleset, std::string_view source, sqlite3_value* seller,
+    // Loads the ruleset named by the argument `ruleset` and starts reading
+    // the source named by `source` (only seller_id = `seller` when it is
+    // not null). Revocations at or before `revocations_until` apply
+    // (nullopt: every revocation). Throws Error / SqliteError.
+    void start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* source, sqlite3_value* seller,
                std::optional<Time> revocations_until);
 
     // Moves to the next seller with a fresh evaluator; false at the end.

@@ -22,13 +22,8 @@ struct Check {
     enum Column { kSeverity, kTbl, kMessage };  // the order of `columns`
     static constexpr ColumnDef columns[] = {{"severity", "TEXT"}, {"tbl", "TEXT"}, {"message", "TEXT"}};
     static constexpr const char* arguments[] = {"ruleset"};
-    static constexpr std::size_t required = 1;
-    static constexpr bool seller_pushdown = false;
-
-    static void estimate(sqlite3_index_info* info, bool) {
-        info->estimatedRows = 10;
-        info->estimatedCost = 100;
-    }
+    static constexpr TableShape shape{.required = 1, .seller_pushdown = false, .rows = 10, .cost = 100,
+                                      .seller_rows = 0};
 
     class Cursor {
     public:

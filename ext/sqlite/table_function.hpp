@@ -10,10 +10,8 @@
 //   struct Spec {
 //       static constexpr ColumnDef columns[] = {{"seller_id", ""}, {"points", "INTEGER"}};
 //       static constexpr const char* arguments[] = {"ruleset", "source", "as_of"};
-//       static constexpr int required = 3;         // the first `required` arguments must be given
-//       static constexpr bool seller_pushdown = true;  // columns[0] is seller_id: `seller_id = ?`
-//                                                      // reaches filter() as `seller`
-//       static void estimate(sqlite3_index_info* info, bool by_seller);  // rows and cost
+//       static constexpr TableShape shape{.required = 3, .seller_pushdown = true, .rows = 1e6, .cost = 1e8,
+//                                         .seller_rows = 1};
 //       class Cursor {
 //       public:
 //           // Starts a scan. args[k] is the k-th argument, nullptr when an
@@ -50,6 +48,15 @@ namespace penalty::glue {
 struct ColumnDef {
     const char* name;
     const char* type;  // declared type, "" for none
+};
+
+// How a table-valued function is called and what a scan costs.
+struct TableShape {
+    std::size_t required = 0;      // the first `required` arguments must be given; the rest are optional
+    bool seller_pushdown = false;  // columns[0] is seller_id: `seller_id = ?` reaches filter() as `seller`
+    double rows = 0;               // estimated rows of a whole scan
+    double cost = 0;               // and its cost
+    double seller_rows = 0;        // estimated rows of one seller's scan (cost 30, an index look-up); 1: unique
 };
 
 namespace table_detail {
@@ -147,14 +154,16 @@ private:
 
     static int best_index(sqlite3_vtab* vtab, sqlite3_index_info* info) {
         int bits = 0, next_argv = 1;
+        constexpr TableShape shape = Spec::shape;
         const int rc = table_detail::plan_arguments(vtab, info, static_cast<int>(kColumns), name_of(vtab),
-                                                    Spec::arguments, kArguments, Spec::required, &bits,
-                                                    &next_argv);
+                                                    Spec::arguments, kArguments, shape.required, &bits, &next_argv);
         if (rc != SQLITE_OK) return rc;
-        const bool by_seller = Spec::seller_pushdown && table_detail::plan_seller(info, next_argv);
+        const bool by_seller = shape.seller_pushdown && table_detail::plan_seller(info, next_argv);
         if (by_seller) bits |= table_detail::kBySeller;
         info->idxNum = bits;
-        Spec::estimate(info, by_seller);
+        info->estimatedRows = static_cast<sqlite3_int64>(by_seller ? shape.seller_rows : shape.rows);
+        info->estimatedCost = by_seller ? 30 : shape.cost;
+        if (by_seller && shape.seller_rows == 1) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
         return SQLITE_OK;
     }
 
@@ -179,7 +188,7 @@ private:
             int a = 0;
             for (std::size_t k = 0; k < kArguments; ++k) {
                 const bool present =
-                    k < Spec::required || (idx_num & table_detail::optional_bit(static_cast<int>(k)));
+                    k < Spec::shape.required || (idx_num & table_detail::optional_bit(static_cast<int>(k)));
                 if (!present) continue;
                 if (a >= argc) throw Error("missing argument");
                 given[k] = argv[a++];

@@ -37,22 +37,16 @@ struct Ledger {
         {"track", "TEXT"},        {"status", "TEXT"},         {"nth", "INTEGER"},      {"points", "INTEGER"},
         {"track_points", "INTEGER"}, {"sanction", "TEXT"},    {"closes", "INTEGER"},   {"note", "TEXT"}};
     static constexpr const char* arguments[] = {"ruleset", "source", "as_of"};
-    static constexpr std::size_t required = 2;
-    static constexpr bool seller_pushdown = true;
-
-    static void estimate(sqlite3_index_info* info, bool by_seller) {
-        info->estimatedRows = by_seller ? 20 : 10000000;
-        info->estimatedCost = by_seller ? 30 : 1e8;  // an index look-up, or a whole source of ~10M events
-    }
+    // A whole source is assumed large: 10M events.
+    static constexpr TableShape shape{.required = 2, .seller_pushdown = true, .rows = 1e7, .cost = 1e8,
+                                      .seller_rows = 20};
 
     class Cursor {
     public:
         void filter(Connection& conn, const char*, sqlite3_value* const* args, sqlite3_value* seller) {
-            const std::string_view ruleset = text_arg(args[0], "ruleset");
-            const std::string_view source = text_arg(args[1], "source");
             as_of_.reset();
             if (args[2] && sqlite3_value_type(args[2]) != SQLITE_NULL) as_of_ = time_arg(args[2], "as_of");
-            scan_.start(conn, ruleset, source, seller, as_of_);
+            scan_.start(conn, args[0], args[1], seller, as_of_);
             eof_ = false;
             next_seller();
         }

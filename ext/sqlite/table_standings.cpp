@@ -30,22 +30,15 @@ struct Standings {
         {"dismissed", "INTEGER"}, {"repeats", "INTEGER"}, {"sanction", "TEXT"},       {"sanction_until", "TEXT"},
         {"closure_at", "TEXT"},   {"reason", "TEXT"},     {"merged", "INTEGER"}};
     static constexpr const char* arguments[] = {"ruleset", "source", "as_of"};
-    static constexpr std::size_t required = 3;
-    static constexpr bool seller_pushdown = true;
-
-    static void estimate(sqlite3_index_info* info, bool by_seller) {
-        info->estimatedRows = by_seller ? 1 : 1000000;
-        info->estimatedCost = by_seller ? 30 : 1e8;  // an index look-up, or a whole source of ~10M events
-        if (by_seller) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
-    }
+    // A whole source is assumed large: 10M events of 1M sellers.
+    static constexpr TableShape shape{.required = 3, .seller_pushdown = true, .rows = 1e6, .cost = 1e8,
+                                      .seller_rows = 1};
 
     class Cursor {
     public:
         void filter(Connection& conn, const char*, sqlite3_value* const* args, sqlite3_value* seller) {
-            const std::string_view ruleset = text_arg(args[0], "ruleset");
-            const std::string_view source = text_arg(args[1], "source");
             as_of_ = time_arg(args[2], "as_of");
-            scan_.start(conn, ruleset, source, seller, as_of_);
+            scan_.start(conn, args[0], args[1], seller, as_of_);
             next();
         }
 
