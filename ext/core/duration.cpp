@@ -39,18 +39,11 @@ static_assert(kMaxDurationHours == kMaxDurationDays * 24);
 static_assert(kMaxDurationWeeks == kMaxDurationDays / 7);
 static_assert(kMaxDurationMonths == kMaxDurationYears * 12);
 
-// The SQL literal of the value; a REAL always reads as one (3.0, not 3).
-std::string literal(const ValueView& v) {
-    std::string s = sql_literal(v);
-    if (v.kind == Kind::Real && s.find_first_not_of("-0123456789") == std::string::npos) s += ".0";
-    return s;
-}
-
 constexpr const char* kTooLong = " (more than 10000 years)";
 static_assert(kMaxDurationYears == 10000);
 
 [[noreturn]] void refuse(const ValueView& v, std::int64_t min_days, const char* reason = "") {
-    throw Error(fmt::format("{} is not a duration{}; {}", literal(v), reason, duration_forms(min_days)));
+    throw Error(fmt::format("{} is not a duration{}; {}", sql_literal(v), reason, duration_forms(min_days)));
 }
 
 [[noreturn]] void overflow() { throw Error("time arithmetic out of range"); }

@@ -9,7 +9,12 @@ std::string sql_literal(const ValueView& v, std::size_t max_chars) {
     switch (v.kind) {
         case Kind::Null: return "NULL";
         case Kind::Integer: return fmt::format("{}", v.i);
-        case Kind::Real: return fmt::format("{}", v.r);
+        case Kind::Real: {
+            // A REAL keeps a decimal point, as SQLite prints it: 3.0, not 3.
+            std::string out = fmt::format("{}", v.r);
+            if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
+            return out;
+        }
         case Kind::Blob: {
             std::string out = "X'";
             std::size_t n = std::min(v.s.size(), max_chars / 2);
