@@ -3,24 +3,14 @@
 
 #include <algorithm>
 #include <cstring>
-#include <strings.h>
 
 #include <fmt/format.h>
 
 #include "errors.hpp"
+#include "source_table.hpp"
 #include "values.hpp"
 
 namespace penalty::glue {
-
-std::string quote_identifier(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 namespace {
 
@@ -44,37 +34,14 @@ bool same_seller(sqlite3_value* a, sqlite3_value* b) {
 }  // namespace
 
 void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) {
-    if (source.find('\0') != std::string_view::npos)
-        throw Error(fmt::format("source {} contains a NUL character", sql_literal(ValueView::text(source))));
-    const std::string q = quote_identifier(source);
-    const std::string lit = sql_literal(ValueView::text(source));
-
-    // The source must exist and have the three columns.
+    const SourceTable t = open_source_table(db, source, "source", {"seller_id", "code", "occurred_at"});
+    const std::string& q = t.quoted;
+    const bool has_points = t.column("points") >= 0, has_revoked = t.column("revoked_at") >= 0,
+               has_anchor = t.column("anchor_at") >= 0;
     Statement probe;
-    int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
-    if (rc != SQLITE_OK) {
-        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-        throw Error(fmt::format("source {}: {}", lit, sqlite3_errmsg(db)));
-    }
-    // The column named `want` (any case), or -1.
-    auto find = [&](const char* want) {
-        for (int c = 0; c < sqlite3_column_count(probe.get()); ++c) {
-            const char* name = sqlite3_column_name(probe.get(), c);
-            if (!name) throw std::bad_alloc();
-            if (strcasecmp(name, want) == 0) return c;
-        }
-        return -1;
-    };
-    for (const char* want : {"seller_id", "code", "occurred_at"})
-        if (find(want) < 0)
-            throw Error(fmt::format("source {} has no column {} (expected seller_id, code, occurred_at; adapt "
-                                    "other schemas with a view)",
-                                    lit, want));
-    const bool has_points = find("points") >= 0, has_revoked = find("revoked_at") >= 0,
-               has_anchor = find("anchor_at") >= 0;
     // Tables have a rowid; WITHOUT ROWID tables do not (the query fails);
     // views do not either (the query answers NULL, seen in next()).
-    rc = sqlite3_prepare_v3(db, ("SELECT rowid FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
+    const int rc = sqlite3_prepare_v3(db, ("SELECT rowid FROM " + q).c_str(), -1, 0, probe.out(), nullptr);
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     has_rowid_ = rc == SQLITE_OK;
 
@@ -92,7 +59,7 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
     const std::string sql = fmt::format("SELECT {} FROM {}{} ORDER BY seller_id COLLATE BINARY, occurred_at", columns,
                                         q, filtered ? " WHERE seller_id = ?1" : "");
     check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
-             fmt::format("source {}", lit));
+             fmt::format("source {}", t.literal));
     source_ = std::string(source);
     filtered_ = filtered;
 }

@@ -103,7 +103,4 @@ private:
     std::int32_t lookup_code(const Ruleset& rules, std::string_view code);
 };
 
-// "source": quoted as an SQL identifier.
-std::string quote_identifier(std::string_view name);
-
 }  // namespace penalty::glue

@@ -1,0 +1,131 @@
+// link_graph.cpp — clusters of linked sellers (link_graph.hpp).
+#include "link_graph.hpp"
+
+#include <algorithm>
+#include <deque>
+
+#include "error.hpp"
+
+namespace penalty {
+
+namespace {
+
+std::uint32_t intern(std::unordered_map<ValueKey, std::uint32_t, ValueKeyHash>& ids, std::vector<ValueKey>& keys,
+                     const ValueView& v) {
+    ValueKey k = ValueKey::of(v);
+    auto it = ids.find(k);
+    if (it != ids.end()) return it->second;
+    if (keys.size() >= UINT32_MAX / 2) throw Error("more than 2147483647 distinct sellers or entities in links");
+    const auto id = static_cast<std::uint32_t>(keys.size());
+    keys.push_back(k);
+    ids.emplace(std::move(k), id);
+    return id;
+}
+
+// Compressed adjacency: for each of n nodes, the targets of its pairs.
+void adjacency(std::size_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, bool reverse,
+               std::vector<std::uint32_t>& begin, std::vector<std::uint32_t>& targets) {
+    begin.assign(n + 1, 0);
+    for (const auto& [a, b] : pairs) ++begin[(reverse ? b : a) + 1];
+    for (std::size_t k = 0; k < n; ++k) begin[k + 1] += begin[k];
+    targets.resize(pairs.size());
+    std::vector<std::uint32_t> at(begin.begin(), begin.end() - 1);
+    for (const auto& [a, b] : pairs) targets[at[reverse ? b : a]++] = reverse ? a : b;
+}
+
+}  // namespace
+
+void LinkGraph::add(const ValueView& seller, const ValueView& entity) {
+    const std::uint32_t s = intern(seller_ids_, sellers_, seller);
+    const std::uint32_t e = intern(entity_ids_, entity_keys_, entity);
+    edges_.emplace_back(s, e);
+}
+
+std::int64_t LinkGraph::find_seller(const ValueKey& k) const {
+    auto it = seller_ids_.find(k);
+    return it == seller_ids_.end() ? -1 : static_cast<std::int64_t>(it->second);
+}
+
+std::uint32_t LinkGraph::root(std::uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];  // path halving
+    return x;
+}
+
+void LinkGraph::finish() {
+    const auto ns = static_cast<std::uint32_t>(sellers_.size());
+    const auto ne = static_cast<std::uint32_t>(entity_keys_.size());
+    // Disjoint sets over sellers [0, ns) and entities [ns, ns + ne), union by size.
+    parent_.resize(ns + ne);
+    std::vector<std::uint32_t> weight(ns + ne, 1);
+    for (std::uint32_t x = 0; x < ns + ne; ++x) parent_[x] = x;
+    for (const auto& [s, e] : edges_) {
+        std::uint32_t a = root(s), b = root(ns + e);
+        if (a == b) continue;
+        if (weight[a] < weight[b]) std::swap(a, b);
+        parent_[b] = a;
+        weight[a] += weight[b];
+    }
+    // Sellers in SQLite's order, grouped by their set: the first of each
+    // group names the cluster.
+    order_.resize(ns);
+    for (std::uint32_t s = 0; s < ns; ++s) order_[s] = s;
+    std::sort(order_.begin(), order_.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return compare(sellers_[a], sellers_[b]) < 0; });
+    std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
+    cluster_.resize(ns);
+    for (std::uint32_t s : order_) {
+        std::uint32_t& name = name_of_root[root(s)];
+        if (name == UINT32_MAX) name = s;
+        cluster_[s] = name;
+    }
+    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return compare(sellers_[cluster_[a]], sellers_[cluster_[b]]) < 0;
+    });
+    first_.assign(ns, 0);
+    size_.assign(ns, 0);
+    for (std::uint32_t k = 0; k < ns; ++k) {
+        const std::uint32_t c = cluster_[order_[k]];
+        if (size_[c]++ == 0) first_[c] = k;
+    }
+    cluster_entities_.assign(ns, 0);
+    for (std::uint32_t e = 0; e < ne; ++e) {
+        const std::uint32_t name = name_of_root[root(ns + e)];
+        if (name != UINT32_MAX) ++cluster_entities_[name];
+    }
+    adjacency(ns, edges_, false, seller_edges_begin_, seller_edges_);
+    adjacency(ne, edges_, true, entity_edges_begin_, entity_edges_);
+    edges_.clear();
+    edges_.shrink_to_fit();
+    parent_.clear();
+    parent_.shrink_to_fit();
+}
+
+std::span<const std::uint32_t> LinkGraph::members(std::uint32_t s) const {
+    const std::uint32_t c = cluster_[s];
+    return {order_.data() + first_[c], size_[c]};
+}
+
+std::vector<ValueKey> LinkGraph::path(std::uint32_t from, std::uint32_t to) const {
+    // Breadth-first over sellers; each step crosses one entity.
+    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> came;  // seller -> (seller, entity)
+    std::unordered_map<std::uint32_t, bool> entity_seen;
+    std::deque<std::uint32_t> queue{from};
+    came.emplace(from, std::make_pair(from, 0u));
+    while (!queue.empty() && !came.count(to)) {
+        const std::uint32_t s = queue.front();
+        queue.pop_front();
+        for (std::uint32_t k = seller_edges_begin_[s]; k < seller_edges_begin_[s + 1]; ++k) {
+            const std::uint32_t e = seller_edges_[k];
+            if (!entity_seen.emplace(e, true).second) continue;
+            for (std::uint32_t j = entity_edges_begin_[e]; j < entity_edges_begin_[e + 1]; ++j)
+                if (came.emplace(entity_edges_[j], std::make_pair(s, e)).second) queue.push_back(entity_edges_[j]);
+        }
+    }
+    std::vector<ValueKey> out;
+    if (!came.count(to)) return out;
+    for (std::uint32_t s = to; s != from; s = came.at(s).first) out.push_back(entity_keys_[came.at(s).second]);
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace penalty

@@ -1,0 +1,61 @@
+// link_graph.hpp — linked sellers (docs/model.md §6): the seller–entity
+// graph of a links source and its clusters.
+//
+// Two sellers are linked when they share an entity; a cluster is a
+// connected component of that relation. add() takes one links row (rows
+// with a NULL entity are the caller's to skip); finish() computes the
+// clusters with a disjoint-set forest (union by size, path halving), in
+// O(rows · α) time and O(sellers + entities) memory. A cluster is named by
+// its smallest seller in SQLite's order (value_key.hpp).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "value_key.hpp"
+
+namespace penalty {
+
+class LinkGraph {
+public:
+    // One links row.
+    void add(const ValueView& seller, const ValueView& entity);
+
+    // Computes the clusters; call once, after the last add().
+    void finish();
+
+    std::uint32_t sellers() const { return static_cast<std::uint32_t>(sellers_.size()); }
+    const ValueKey& seller(std::uint32_t s) const { return sellers_[s]; }
+    // The seller's id, or -1 when it is in no links row.
+    std::int64_t find_seller(const ValueKey& k) const;
+
+    // After finish(): seller s's cluster (the id of its smallest seller),
+    // the cluster's sellers (ascending in SQLite's order) and its number of
+    // distinct entities.
+    std::uint32_t cluster(std::uint32_t s) const { return cluster_[s]; }
+    std::span<const std::uint32_t> members(std::uint32_t s) const;
+    std::uint32_t entities(std::uint32_t s) const { return cluster_entities_[cluster_[s]]; }
+
+    // The entities on a shortest path from seller `from` to seller `to` of
+    // the same cluster, in order (one entity when they share one).
+    std::vector<ValueKey> path(std::uint32_t from, std::uint32_t to) const;
+
+private:
+    std::uint32_t root(std::uint32_t x);
+
+    std::unordered_map<ValueKey, std::uint32_t, ValueKeyHash> seller_ids_, entity_ids_;
+    std::vector<ValueKey> sellers_, entity_keys_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;  // (seller, entity), one per row
+    std::vector<std::uint32_t> parent_;            // disjoint sets: sellers, then entities
+    std::vector<std::uint32_t> cluster_;           // per seller: its cluster's smallest seller
+    std::vector<std::uint32_t> order_;             // sellers by (cluster, SQLite order)
+    std::vector<std::uint32_t> first_, size_;      // per cluster name: its run in order_
+    std::vector<std::uint32_t> cluster_entities_;  // per cluster name: distinct entities
+    // Adjacency for path(): entities of each seller, sellers of each entity.
+    std::vector<std::uint32_t> seller_edges_begin_, seller_edges_, entity_edges_begin_, entity_edges_;
+};
+
+}  // namespace penalty

@@ -1,0 +1,67 @@
+// value_key.cpp — SQL values as keys (value_key.hpp).
+#include "value_key.hpp"
+
+#include <cmath>
+#include <cstring>
+
+namespace penalty {
+
+ValueKey ValueKey::of(const ValueView& v) {
+    ValueKey k;
+    k.kind = v.kind;
+    switch (v.kind) {
+        case Kind::Integer: k.i = v.i; break;
+        case Kind::Real:
+            // 2^63 itself is not an int64; everything below it that is whole is.
+            if (std::isfinite(v.r) && v.r == std::floor(v.r) && v.r >= -9223372036854775808.0 &&
+                v.r < 9223372036854775808.0) {
+                k.kind = Kind::Integer;
+                k.i = static_cast<std::int64_t>(v.r);
+            } else {
+                k.r = v.r;
+            }
+            break;
+        case Kind::Text:
+        case Kind::Blob: k.s.assign(v.s); break;
+        case Kind::Null: break;
+    }
+    return k;
+}
+
+namespace {
+
+int rank(Kind k) {
+    switch (k) {
+        case Kind::Null: return 0;
+        case Kind::Integer:
+        case Kind::Real: return 1;
+        case Kind::Text: return 2;
+        case Kind::Blob: return 3;
+    }
+    return 4;
+}
+
+int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
+
+}  // namespace
+
+int compare(const ValueKey& a, const ValueKey& b) {
+    const int ra = rank(a.kind), rb = rank(b.kind);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    switch (ra) {
+        case 0: return 0;
+        case 1:
+            if (a.kind == Kind::Integer && b.kind == Kind::Integer) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+            // A non-integral REAL against a number: compare as doubles; the
+            // two cannot be equal, since equal values share one key form.
+            return sign((a.kind == Kind::Real ? a.r : static_cast<double>(a.i)) -
+                        (b.kind == Kind::Real ? b.r : static_cast<double>(b.i)));
+        default: {
+            const int c = std::memcmp(a.s.data(), b.s.data(), std::min(a.s.size(), b.s.size()));
+            if (c != 0) return c < 0 ? -1 : 1;
+            return a.s.size() < b.s.size() ? -1 : a.s.size() > b.s.size() ? 1 : 0;
+        }
+    }
+}
+
+}  // namespace penalty
