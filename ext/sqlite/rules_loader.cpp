@@ -52,6 +52,7 @@ RawRules load_rules(sqlite3* db, std::string_view ruleset) {
     read_rows(db, ruleset, rs);
     if (!rs.empty()) raw.ruleset_row = std::move(rs.front());
     read_rows(db, ruleset, raw.tracks);
+    read_rows(db, ruleset, raw.carries);
     read_rows(db, ruleset, raw.violations);
     read_rows(db, ruleset, raw.repeats);
     read_rows(db, ruleset, raw.thresholds);
