@@ -99,7 +99,12 @@ void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
                                     "elsewhere and drop the column, then run penalty_install() again",
                                     t.name, o));
     exec(db, fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} AS SELECT * FROM {1}", saved, table), doing);
-    exec(db, fmt::format("DROP TABLE {}", table), doing);
+    try {
+        exec(db, fmt::format("DROP TABLE {}", table), doing);
+    } catch (...) {  // the table is still there, untouched
+        sqlite3_exec(db, fmt::format("DROP TABLE {}", saved).c_str(), nullptr, nullptr, nullptr);
+        throw;
+    }
     try {
         exec(db, t.create, doing);
         std::string common;
@@ -108,10 +113,25 @@ void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
                 if (o == c) common += fmt::format("{}\"{}\"", common.empty() ? "" : ", ", c);
         exec(db, fmt::format("INSERT INTO {0}({1}) SELECT {1} FROM {2}", table, common, saved), doing);
     } catch (...) {
-        const std::string restore = fmt::format("DROP TABLE IF EXISTS {0}; {1}; INSERT INTO {0} SELECT * FROM {2}",
-                                                table, old_sql, saved);
-        sqlite3_exec(db, restore.c_str(), nullptr, nullptr, nullptr);
-        sqlite3_exec(db, fmt::format("DROP TABLE {}", saved).c_str(), nullptr, nullptr, nullptr);
+        // The old table's rows go back without its CHECKs: a row it holds
+        // may break them (written with ignore_check_constraints), and is
+        // most often the very row the new definition refused. Should the
+        // restore fail, the rows stay in the temp table.
+        int ignoring = 0;
+        sqlite3_exec(
+            db, "PRAGMA ignore_check_constraints",
+            [](void* out, int, char** v, char**) {
+                *static_cast<int*>(out) = v[0] && v[0][0] == '1';
+                return 0;
+            },
+            &ignoring, nullptr);
+        const std::string restore = fmt::format(
+            "PRAGMA ignore_check_constraints = ON; DROP TABLE IF EXISTS {0}; {1}; INSERT INTO {0} SELECT * FROM {2}",
+            table, old_sql, saved);
+        const bool restored = sqlite3_exec(db, restore.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+        sqlite3_exec(db, ignoring ? "PRAGMA ignore_check_constraints = ON" : "PRAGMA ignore_check_constraints = OFF",
+                     nullptr, nullptr, nullptr);
+        if (restored) sqlite3_exec(db, fmt::format("DROP TABLE {}", saved).c_str(), nullptr, nullptr, nullptr);
         throw;
     }
     exec(db, fmt::format("DROP TABLE {}", saved), doing);

@@ -5,6 +5,7 @@
 // query runs with the allocator armed, and it must end in SQLITE_NOMEM or
 // in the right answer, never in another error, a crash or a leak
 // (LeakSanitizer in the sanitizer build). N stops growing once a run succeeds with no failure.
+// PENALTY_OOM_SHOW=1 prints each query's right answer (to check the fixtures).
 #include <sqlite3.h>
 
 #include <atomic>
@@ -76,6 +77,30 @@ const char* kFixture =
     "INSERT INTO v VALUES(1,'h','2017-03-01'),(1,'c','2017-03-02'),(1,'c','2017-03-03'),(1,'h','2017-04-01'),"
     " (2,'s','2017-05-01'),(2,'c','2017-05-02 10:00+08:00'),(3,'c',1496275200),(3,'h',1496275200.5);";
 
+// v2 rules (a fixture of its own: each run of the sweep builds its fixture
+// afresh, so the queries of kQueries do not pay for these rows).
+const char* kFixtureV2 =
+    "SELECT penalty_install();"
+    // TEXT durations, a carry row, a repeating threshold, a daily
+    // cap, merge windows, expiry, a credit code; 'cy' has a cycle track.
+    "INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days) VALUES('v','+08:00','1 year'),('cy','+00:00',NULL);"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days, daily_cap, merge_days) VALUES"
+    " ('v','main','year',NULL,10,NULL),('v','roll','rolling','90 days',NULL,'2 days'),('cy','c','cycle','6 months',NULL,NULL);"
+    "INSERT INTO penalty_carry(ruleset, track, min_points, carry) VALUES('v','main',12,6);"
+    "INSERT INTO penalty_violation(ruleset, code, track, points, expires_days, merge_days) VALUES"
+    " ('v','a','main',6,'6 months',NULL),('v','m','roll',3,NULL,3),('v','cr','main',-2,NULL,NULL),('cy','x','c',4,NULL,NULL);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, every) VALUES"
+    " ('v','main',12,'warn','1 week',12),('v','roll',6,'hold',3,NULL),('cy','c',8,'lock','30 days',NULL);"
+    "CREATE TABLE w(seller_id, code, occurred_at, points, revoked_at, anchor_at);"
+    "INSERT INTO w VALUES(1,'a','2016-11-01',NULL,NULL,'2016-01-15'),(1,'a','2016-12-01',NULL,NULL,'2016-01-15'),(1,'a','2017-01-02',8,NULL,'2016-01-15'),"
+    " (1,'a','2017-01-02 10:00',NULL,NULL,'2016-01-15'),(1,'cr','2017-02-01',NULL,NULL,'2016-01-15'),"
+    " (1,'m','2017-03-01',NULL,NULL,'2016-01-15'),(1,'m','2017-03-02',NULL,NULL,'2016-01-15'),"
+    " (1,'a','2017-04-01',NULL,'2017-05-01',NULL),(2,'m','2017-01-01',NULL,NULL,'2016-09-30'),"
+    " (2,'m','2017-02-01',5,NULL,'2016-09-30'),(2,'a','2017-08-01',NULL,NULL,'2016-09-30');"
+    "CREATE TABLE wc(seller_id, code, occurred_at, anchor_at);"
+    "INSERT INTO wc VALUES(1,'x','2017-01-10','2016-11-20'),(1,'x','2017-05-21','2016-11-20'),(1,'x','2017-06-01','2016-11-20'),"
+    " (2,'x','2017-02-01','2017-01-31');";
+
 const char* kQueries[] = {
     "SELECT penalty_version()",
     "SELECT penalty_points('r','h','2017-06-01'), penalty_level('r', 150)",
@@ -89,6 +114,24 @@ const char* kQueries[] = {
     "SELECT * FROM penalty_standings('r','v','2018-01-01') WHERE seller_id IN (2, 3)",
     "SELECT * FROM penalty_check('bad')",
     "SELECT * FROM penalty_check('r')",
+};
+
+// A rule table as an older release made it, with rows and a view over it:
+// penalty_install() rebuilds it (and creates the six others).
+const char* kFixtureOld =
+    "CREATE TABLE penalty_track(ruleset TEXT NOT NULL, track TEXT NOT NULL, period TEXT NOT NULL,"
+    " period_days INTEGER CHECK (period <> 'rolling' OR period_days > 0), PRIMARY KEY (ruleset, track));"
+    "INSERT INTO penalty_track VALUES('r','serious','year',NULL),('r','roll','rolling',30);"
+    "CREATE VIEW tracks AS SELECT * FROM penalty_track;";
+
+// Queries of the v2 features, on kFixtureV2.
+const char* kQueriesV2[] = {
+    "SELECT seller_id, penalty_standing('v',code,occurred_at,'2017-12-31') FROM w GROUP BY seller_id",
+    "SELECT * FROM penalty_ledger('v','w')",
+    "SELECT * FROM penalty_ledger('v','w','2017-04-15')",
+    "SELECT * FROM penalty_standings('v','w','2017-12-31')",
+    "SELECT * FROM penalty_standings('cy','wc','2017-07-01')",
+    "SELECT * FROM penalty_check('v')",
 };
 
 // The harness's own allocations must not count: Pause disarms the
@@ -127,10 +170,10 @@ std::string run(sqlite3* db, const char* sql) {
     return out;
 }
 
-sqlite3* fresh(bool with_fixture) {
+sqlite3* fresh(const char* fixture) {
     sqlite3* db = nullptr;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) std::abort();
-    if (with_fixture && sqlite3_exec(db, kFixture, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (fixture && sqlite3_exec(db, fixture, nullptr, nullptr, nullptr) != SQLITE_OK) {
         std::fprintf(stderr, "fixture: %s\n", sqlite3_errmsg(db));
         std::abort();
     }
@@ -153,19 +196,22 @@ int main() {
     sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);  // every allocation goes through the counter
     if (sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_penalty_init)) != SQLITE_OK) return 2;
 
-    std::vector<std::pair<const char*, bool>> cases;  // (sql, with fixture)
-    cases.emplace_back("SELECT penalty_install()", false);
-    for (const char* q : kQueries) cases.emplace_back(q, true);
+    std::vector<std::pair<const char*, const char*>> cases;  // (sql, fixture or nullptr)
+    cases.emplace_back("SELECT penalty_install()", nullptr);
+    for (const char* q : kQueries) cases.emplace_back(q, kFixture);
+    for (const char* q : kQueriesV2) cases.emplace_back(q, kFixtureV2);
+    cases.emplace_back("SELECT penalty_install()", kFixtureOld);
 
     int passed = 0, failed = 0;
-    for (const auto& [sql, with_fixture] : cases) {
-        sqlite3* db = fresh(with_fixture);
+    for (const auto& [sql, fixture] : cases) {
+        sqlite3* db = fresh(fixture);
         const std::string expected = run(db, sql);
         sqlite3_close(db);
+        if (std::getenv("PENALTY_OOM_SHOW")) std::printf("%s\n%s\n", sql, expected.c_str());
         long runs = 0, errors = 0;
         bool ok = true;
         for (long n = 0;; ++n) {
-            db = fresh(with_fixture);
+            db = fresh(fixture);
             g_failed = false;
             g_countdown = n;
             const std::string got = run(db, sql);
