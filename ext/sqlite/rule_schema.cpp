@@ -81,6 +81,42 @@ std::vector<std::string> columns_of(sqlite3* db, const std::string& table) {
     return out;
 }
 
+// The first table with a foreign key to main.<table> while foreign keys are
+// enforced, or "".
+std::string referencing_table(sqlite3* db, const std::string& table) {
+    Statement st;
+    check_rc(db,
+             sqlite3_prepare_v3(db,
+                                "SELECT m.name FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f "
+                                "WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE "
+                                "AND (SELECT foreign_keys FROM pragma_foreign_keys) LIMIT 1",
+                                -1, 0, st.out(), nullptr),
+             "reading the schema");
+    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
+    const int rc = sqlite3_step(st.get());
+    check_rc(db, rc, "reading the schema");
+    return rc == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)) : "";
+}
+
+// The CREATE statements of the indexes and triggers a user made on
+// main.<table> (dropped with it, made again after the rebuild).
+std::vector<std::string> indexes_and_triggers(sqlite3* db, const std::string& table) {
+    Statement st;
+    check_rc(db,
+             sqlite3_prepare_v3(db,
+                                "SELECT sql FROM main.sqlite_master WHERE tbl_name = ?1 AND type IN ('index', 'trigger') "
+                                "AND sql IS NOT NULL ORDER BY type, name",
+                                -1, 0, st.out(), nullptr),
+             "reading the schema");
+    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
+        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+    check_rc(db, rc, "reading the schema");
+    return out;
+}
+
 // Rebuilds main.<t.name> (defined by `old_sql`) with the current
 // definition, keeping its rows: they wait in a temp table while the table is
 // dropped and created anew (no rename: views that name the table keep
@@ -98,6 +134,13 @@ void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
             throw Error(fmt::format("rule table {} has a column {} that the current definition lacks; move its data "
                                     "elsewhere and drop the column, then run penalty_install() again",
                                     t.name, o));
+    // Dropping a table that another one references, with foreign keys on,
+    // deletes (or cascades) its rows first: refuse rather than touch them.
+    if (const std::string child = referencing_table(db, t.name); !child.empty())
+        throw Error(fmt::format("table {} has a foreign key to rule table {}; run penalty_install() with "
+                                "PRAGMA foreign_keys = OFF to upgrade it",
+                                child, t.name));
+    const std::vector<std::string> extras = indexes_and_triggers(db, t.name);
     exec(db, fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} AS SELECT * FROM {1}", saved, table), doing);
     try {
         exec(db, fmt::format("DROP TABLE {}", table), doing);
@@ -112,6 +155,7 @@ void rebuild(sqlite3* db, const TableDdl& t, const std::string& old_sql) {
             for (const std::string& o : old_columns)
                 if (o == c) common += fmt::format("{}\"{}\"", common.empty() ? "" : ", ", c);
         exec(db, fmt::format("INSERT INTO {0}({1}) SELECT {1} FROM {2}", table, common, saved), doing);
+        for (const std::string& sql : extras) exec(db, sql, doing);  // the user's indexes and triggers, again
     } catch (...) {
         // The old table's rows go back without its CHECKs: a row it holds
         // may break them (written with ignore_check_constraints), and is

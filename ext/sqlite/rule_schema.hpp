@@ -9,8 +9,9 @@
 // refuse v2 values): its rows are saved in a temp table, the table dropped
 // and created anew, and the rows copied back column by column (columns the
 // old table lacks take their defaults); on an error the old table is put
-// back. A rebuilt table keeps its rows but not indexes or triggers a user
-// added to it.
+// back. A rebuilt table keeps its rows, and the indexes and triggers a user
+// made on it are made again. A table another one references by a foreign
+// key is not rebuilt while foreign keys are on (that would delete rows).
 #pragma once
 
 #include "sqlite_api.hpp"
