@@ -2,6 +2,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -41,16 +42,19 @@ std::string local_date(Time t, Time tz) { return format_timestamp(t + tz).substr
 
 }  // namespace
 
-Evaluator::Evaluator(const Ruleset& rules) : rules_(rules) { reset(); }
+Evaluator::Evaluator(const Ruleset& rules)
+    : rules_(rules), calendar_lookback_(rules.repeat && rules.repeat->calendar()) {
+    reset();
+}
 
 void Evaluator::reset(std::optional<Time> anchor) {
     // Clear, not reallocate: one evaluator serves seller after seller.
     anchor_ = anchor;
-    all_.at.clear();
+    all_.end.clear();
     all_.head = 0;
     by_code_.resize(rules_.codes.size());
     for (Window& w : by_code_) {
-        w.at.clear();
+        w.end.clear();
         w.head = 0;
     }
     code_last_.assign(rules_.codes.size(), std::nullopt);
@@ -66,7 +70,7 @@ void Evaluator::reset(std::optional<Time> anchor) {
         t.cap_day = t.cap_taken = 0;
         t.last_counted.reset();
     }
-    repeat_at_.clear();
+    repeat_until_.clear();
     offences_ = dismissed_ = merged_ = 0;
     indefinite_.reset();
     finite_.reset();
@@ -75,15 +79,27 @@ void Evaluator::reset(std::optional<Time> anchor) {
     last_ = {};
 }
 
-// §3.2: an earlier event at `earlier` is recent at `now`.
-bool Evaluator::is_recent(Time earlier, Time now) const {
-    return !rules_.repeat || add_duration(earlier, *rules_.repeat, rules_.tz_offset) > now;
+// §3.2: an event at `at` is recent at x while x < add(at, repeat_days).
+Time Evaluator::recent_until(Time at) const {
+    return rules_.repeat ? add_duration(at, *rules_.repeat, rules_.tz_offset) : INT64_MAX;
 }
 
-// The number of times in `w` that are recent at `now` (times ascend).
+void Evaluator::remember(Window& w, Time at) const {
+    w.end.push_back(recent_until(at));
+    if (calendar_lookback_) std::push_heap(w.end.begin(), w.end.end(), std::greater<>());
+}
+
+// The number of events in `w` recent at `now` (`now` never decreases).
 std::int64_t Evaluator::recent(Window& w, Time now) const {
-    while (w.head < w.at.size() && !is_recent(w.at[w.head], now)) ++w.head;
-    return static_cast<std::int64_t>(w.at.size() - w.head);
+    if (calendar_lookback_) {
+        while (!w.end.empty() && w.end.front() <= now) {
+            std::pop_heap(w.end.begin(), w.end.end(), std::greater<>());
+            w.end.pop_back();
+        }
+        return static_cast<std::int64_t>(w.end.size());
+    }
+    while (w.head < w.end.size() && w.end[w.head] <= now) ++w.head;
+    return static_cast<std::int64_t>(w.end.size() - w.head);
 }
 
 // The calendar period of track `t` holding `at`, as UTC bounds [start, end):
@@ -273,7 +289,7 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
         e.status = Status::Credit;
         Window& own = by_code_[id];
         e.nth = 1 + recent(own, at);
-        own.at.push_back(at);
+        remember(own, at);
         const std::int64_t p = points ? *points : code.points_for(v, e.nth);
         e.per_case = points.has_value();
         e.uncapped = p;
@@ -339,11 +355,14 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     }
     ts.entries.push_back({at, e.points});
     if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
-    all_.at.push_back(at);
-    same.at.push_back(at);
+    remember(all_, at);
+    remember(same, at);
     code_last_[id] = at;
     ts.last_counted = at;
-    if (e.nth >= 2) repeat_at_.push_back(at);
+    if (e.nth >= 2) {
+        const Time until = recent_until(at);
+        repeat_until_.insert(std::upper_bound(repeat_until_.begin(), repeat_until_.end(), until), until);
+    }
 
     // §3.7 Sanctions; §3.8 closure.
     e.closing = v.closes;
@@ -370,10 +389,9 @@ Standing Evaluator::standing(Time T) const {
     s.offences = offences_;
     s.dismissed = dismissed_;
     s.merged = merged_;
-    // repeat_at_ ascends and "recent at T" is monotone in it: binary search.
-    s.repeats = static_cast<std::int64_t>(
-        repeat_at_.end() - std::partition_point(repeat_at_.begin(), repeat_at_.end(),
-                                                [&](Time t) { return !is_recent(t, T); }));
+    // Repeats still recent at T: those whose recent_until is after T.
+    s.repeats = static_cast<std::int64_t>(repeat_until_.end() -
+                                          std::upper_bound(repeat_until_.begin(), repeat_until_.end(), T));
     // Every sanction started at or before T; the finite one with the latest
     // end is active iff that end is after T. An indefinite one wins.
     if (indefinite_) s.sanction = &*indefinite_;

@@ -137,13 +137,18 @@ private:
         bool cap_started = false;
         std::optional<Time> last_counted;    // track merge window (§3.2a)
     };
-    struct Window {                          // counted times, with the look-back start
-        std::vector<Time> at;
-        std::size_t head = 0;
+    // The events a look-back counts (§3.2), as the instants they stop being
+    // recent: add(at, repeat_days). Those ends ascend with `at` for exact
+    // units (a queue); months and years clamp the day, so an earlier event
+    // can end later (a min-heap).
+    struct Window {
+        std::vector<Time> end;
+        std::size_t head = 0;                // queue: ends before it are gone
     };
 
+    Time recent_until(Time at) const;        // add(at, repeat_days), or never
+    void remember(Window& w, Time at) const;
     std::int64_t recent(Window& w, Time now) const;
-    bool is_recent(Time earlier, Time now) const;
     std::pair<Time, Time> period_bounds(const Track& t, Time at) const;
     std::int64_t carry(const Track& t, std::int64_t balance) const;
     std::int64_t carry_to(const Track& t, Time start, Time end, std::int64_t balance, Time x,
@@ -159,12 +164,13 @@ private:
     std::string fired_text(const Fired& f) const;
 
     const Ruleset& rules_;
+    const bool calendar_lookback_;       // repeat_days in months or years
     std::optional<Time> anchor_;
     Window all_;                         // every counted event (§3.3)
     std::vector<Window> by_code_;        // counted events (credits, for a credit code) per code (§3.4)
     std::vector<std::optional<Time>> code_last_;  // the latest counted event per code (§3.2a)
     std::vector<TrackState> tracks_;
-    std::vector<Time> repeat_at_;        // counted events with nth >= 2
+    std::vector<Time> repeat_until_;     // counted events with nth >= 2: recent_until, ascending
     std::int64_t offences_ = 0, dismissed_ = 0, merged_ = 0;
     std::optional<Sanction> indefinite_; // the best indefinite sanction so far
     std::optional<Sanction> finite_;     // the finite sanction with the latest end (ties: higher level)

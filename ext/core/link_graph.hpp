@@ -37,6 +37,8 @@ public:
     // distinct entities.
     std::uint32_t cluster(std::uint32_t s) const { return cluster_[s]; }
     std::span<const std::uint32_t> members(std::uint32_t s) const;
+    // Every seller, by (cluster, SQLite order).
+    std::span<const std::uint32_t> ordered() const { return order_; }
     std::uint32_t entities(std::uint32_t s) const { return cluster_entities_[cluster_[s]]; }
 
     // The entities on a shortest path from seller `from` to seller `to` of

@@ -59,6 +59,7 @@ const TableDef kTables[] = {
     {"penalty_check", &kCheckModule},          // table_check.cpp
     {"penalty_ledger", &kLedgerModule},        // table_ledger.cpp
     {"penalty_standings", &kStandingsModule},  // table_standings.cpp
+    {"penalty_clusters", &kClustersModule},    // table_clusters.cpp
 };
 
 // The destructor of a Registered: SQLite calls it when the function or

@@ -38,7 +38,7 @@ void read_rows(sqlite3* db, std::string_view ruleset, std::vector<Row>& out) {
     while ((step = sqlite3_step(st.get())) == SQLITE_ROW) {
         std::array<Cell, n> cells;
         for (std::size_t c = 0; c < n; ++c) cells[c] = Cell::from(column_view(st.get(), static_cast<int>(c)));
-        out.push_back(std::make_from_tuple<Row>(std::move(cells)));
+        out.push_back(std::apply([](auto&... c) { return Row{std::move(c)...}; }, cells));
     }
     check_rc(db, step, fmt::format("reading {}", Row::table));
 }

@@ -22,8 +22,7 @@ std::string usage(const char* fn, const char* const* arguments, std::size_t narg
     return out + std::string(narguments - required, ']') + ")";
 }
 
-int plan_arguments(sqlite3_vtab* vtab, sqlite3_index_info* info, int first, const char* fn,
-                   const char* const* arguments, std::size_t narguments, std::size_t required, int* bits,
+int plan_arguments(sqlite3_index_info* info, int first, std::size_t narguments, std::size_t required, int* bits,
                    int* next_argv) {
     constexpr std::size_t kMax = 8;
     if (narguments > kMax) return SQLITE_INTERNAL;
@@ -38,20 +37,16 @@ int plan_arguments(sqlite3_vtab* vtab, sqlite3_index_info* info, int first, cons
         if (c.usable) found[c.iColumn - first] = k;
         else unusable[c.iColumn - first] = true;
     }
+    *bits = 0;
     for (std::size_t j = 0; j < narguments; ++j) {
         if (found[j] >= 0) continue;
         if (unusable[j]) return SQLITE_CONSTRAINT;
-        if (j >= required) continue;  // an optional argument not given
-        sqlite3_free(vtab->zErrMsg);
-        try {
-            vtab->zErrMsg = sqlite3_mprintf("%s: missing argument: expected %s", fn,
-                                            usage(fn, arguments, narguments, required).c_str());
-        } catch (...) {
-            vtab->zErrMsg = nullptr;
-        }
-        return vtab->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
+        // A required argument not given at all: no usable plan. Not an
+        // error here: SQLite also plans each branch of an OR on its own,
+        // without the arguments, and must be free to reject that plan.
+        if (j < required) *bits = kMissing;
     }
-    *bits = 0;
+    if (*bits == kMissing) return SQLITE_OK;
     for (std::size_t j = 0; j < narguments; ++j) {
         if (found[j] < 0) continue;
         info->aConstraintUsage[found[j]].argvIndex = (*next_argv)++;

@@ -65,6 +65,7 @@ namespace table_detail {
 // column order, then seller_id when kBySeller.
 constexpr int kBySeller = 1;
 constexpr int optional_bit(int k) { return 2 << k; }  // optional argument k given
+constexpr int kMissing = 1 << 30;                      // a required argument is missing
 
 // "CREATE TABLE x(<columns>, <arguments> HIDDEN)".
 std::string schema_sql(const ColumnDef* columns, std::size_t ncolumns, const char* const* arguments,
@@ -76,11 +77,12 @@ std::string usage(const char* fn, const char* const* arguments, std::size_t narg
 // The argument part of xBestIndex: every required argument needs a usable
 // equality constraint, optional ones are taken when usable; sets argv slots
 // 1.. in argument order and returns the idxNum bits of the optional ones
-// given in *bits. Returns SQLITE_OK; SQLITE_CONSTRAINT when a constraint
-// exists but is unusable (the planner then tries another join order); or
-// SQLITE_ERROR with "<fn>: missing argument: expected <usage>".
-int plan_arguments(sqlite3_vtab* vtab, sqlite3_index_info* info, int first, const char* fn,
-                   const char* const* arguments, std::size_t narguments, std::size_t required, int* bits,
+// given in *bits. Returns SQLITE_CONSTRAINT when a constraint exists but is
+// unusable (the planner then tries another join order). When a required
+// argument has no constraint at all, *bits is kMissing: the plan costs
+// "infinitely" much, and xFilter reports "missing argument" should SQLite
+// have no other plan.
+int plan_arguments(sqlite3_index_info* info, int first, std::size_t narguments, std::size_t required, int* bits,
                    int* next_argv);
 
 // The seller_id part: uses a usable `seller_id = ?` (column 0) when there is
@@ -152,12 +154,18 @@ private:
         }
     }
 
-    static int best_index(sqlite3_vtab* vtab, sqlite3_index_info* info) {
+    static int best_index(sqlite3_vtab*, sqlite3_index_info* info) {
         int bits = 0, next_argv = 1;
         constexpr TableShape shape = Spec::shape;
-        const int rc = table_detail::plan_arguments(vtab, info, static_cast<int>(kColumns), name_of(vtab),
-                                                    Spec::arguments, kArguments, shape.required, &bits, &next_argv);
+        const int rc = table_detail::plan_arguments(info, static_cast<int>(kColumns), kArguments, shape.required,
+                                                    &bits, &next_argv);
         if (rc != SQLITE_OK) return rc;
+        if (bits == table_detail::kMissing) {
+            info->idxNum = bits;
+            info->estimatedCost = 1e300;
+            info->estimatedRows = INT64_MAX;
+            return SQLITE_OK;
+        }
         const bool by_seller = shape.seller_pushdown && table_detail::plan_seller(info, next_argv);
         if (by_seller) bits |= table_detail::kBySeller;
         info->idxNum = bits;
@@ -183,6 +191,9 @@ private:
         Cursor& c = cursor_of(cur);
         auto* table = reinterpret_cast<table_detail::Table*>(cur->pVtab);
         return vtab_guard(cur->pVtab, table->reg->name, [&] {
+            if (idx_num & table_detail::kMissing)
+                throw Error("missing argument: expected " +
+                            table_detail::usage(table->reg->name, Spec::arguments, kArguments, Spec::shape.required));
             c.free_args();
             Arguments given{};
             int a = 0;

@@ -60,6 +60,16 @@ ValueView column_view(sqlite3_stmt* stmt, int col) {
     }
 }
 
+void result_view(sqlite3_context* ctx, const ValueView& v) {
+    switch (v.kind) {
+        case Kind::Integer: sqlite3_result_int64(ctx, v.i); break;
+        case Kind::Real: sqlite3_result_double(ctx, v.r); break;
+        case Kind::Text: sqlite3_result_text64(ctx, v.s.data(), v.s.size(), SQLITE_TRANSIENT, SQLITE_UTF8); break;
+        case Kind::Blob: sqlite3_result_blob64(ctx, v.s.data(), v.s.size(), SQLITE_TRANSIENT); break;
+        case Kind::Null: sqlite3_result_null(ctx); break;
+    }
+}
+
 std::string_view text_arg(sqlite3_value* v, const char* name) {
     const ValueView x = view_of(v);
     if (x.kind != Kind::Text) throw Error(fmt::format("argument '{}' is {}; expected TEXT", name, sql_literal(x)));

@@ -27,6 +27,9 @@ Time time_arg(sqlite3_value* v, const char* name);
 inline void result_text(sqlite3_context* ctx, const std::string& s) {
     sqlite3_result_text64(ctx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+// The result of a core value (SQLite copies text and blobs).
+void result_view(sqlite3_context* ctx, const ValueView& v);
+
 inline void result_text(sqlite3_context* ctx, const std::optional<std::string>& s) {
     if (s) result_text(ctx, *s);
     else sqlite3_result_null(ctx);
