@@ -5,15 +5,26 @@
 -- the ruleset 'taobao' with exactly these rows.
 --
 -- Source: Taobao Rules (淘宝规则), the chapters on serious violations
--- (严重违规行为) and general violations (一般违规行为), as summarised in the
--- project's source material (docs/model.md §5):
+-- (严重违规行为), selling counterfeit goods (出售假冒商品) and general
+-- violations (一般违规行为), as summarised in the project's source material
+-- (docs/model.md §5, §3.6):
 --   * points are counted per track and reset each calendar year (Beijing
---     time, UTC+08:00); repeat offences are looked up over 365 days;
+--     time, UTC+08:00: the year turns at 16:00 UTC on 31 December); repeat
+--     offences are looked up over 365 days;
 --   * serious track: 12 / 24 / 36 points restrict the shop for 7 / 14 / 21
 --     days; 48 points seal the account for good (closure);
---   * general track: every 12 points restrict the shop for 7 days.
+--   * counterfeit track (出售假冒商品, its own balance since the rules keep
+--     counterfeit points apart): the same steps 12 / 24 / 36 / 48; at the
+--     yearly reset a balance of 24 to 47 points is not cleared but kept at
+--     24, and a balance of 48 or more is never cleared (penalty_carry);
+--   * general track: every 12 points (12, 24, 36, ... with no upper limit)
+--     shield the shop for 7 days (one threshold row with every = 12).
 -- Codes other than harassment are the commonly cited point values of the
 -- same rules; each row says which rule it stands for.
+-- Simplified: the restrictions that go with each step (shielding, no new
+-- listings, no new shop, ...) are one sanction name per step; a sanction
+-- runs from the violation's time, not from the day Taobao applies it.
+-- The benchmark keeps the 0.1.0 version of this file (bench/ruleset.sql).
 
 SAVEPOINT penalty_preset_taobao;
 
@@ -21,15 +32,23 @@ DELETE FROM penalty_level     WHERE ruleset = 'taobao';
 DELETE FROM penalty_threshold WHERE ruleset = 'taobao';
 DELETE FROM penalty_repeat    WHERE ruleset = 'taobao';
 DELETE FROM penalty_violation WHERE ruleset = 'taobao';
+DELETE FROM penalty_carry     WHERE ruleset = 'taobao';
 DELETE FROM penalty_track     WHERE ruleset = 'taobao';
 DELETE FROM penalty_ruleset   WHERE ruleset = 'taobao';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
-  ('taobao', '+08:00', 365, 'Taobao seller rules: serious and general violation points, reset each calendar year (Beijing time)');
+  ('taobao', '+08:00', 365, 'Taobao seller rules: serious, counterfeit and general violation points, reset each calendar year (Beijing time)');
 
 INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES
-  ('taobao', 'serious', 'year', NULL),   -- 严重违规行为: points of the calendar year
-  ('taobao', 'general', 'year', NULL);   -- 一般违规行为: points of the calendar year
+  ('taobao', 'serious',     'year', NULL),   -- 严重违规行为: points of the calendar year
+  ('taobao', 'counterfeit', 'year', NULL),   -- 出售假冒商品: points of the calendar year, partly carried over (below)
+  ('taobao', 'general',     'year', NULL);   -- 一般违规行为: points of the calendar year
+
+-- 出售假冒商品 at the yearly reset: 24 <= N < 48 points open the new year
+-- with 24; N >= 48 opens it with all N (never cleared); below 24, nothing.
+INSERT INTO penalty_carry(ruleset, track, min_points, carry) VALUES
+  ('taobao', 'counterfeit', 24, 24),
+  ('taobao', 'counterfeit', 48, NULL);
 
 INSERT INTO penalty_violation(ruleset, code, track, points, closes, description) VALUES
   -- 恶意骚扰 (malicious harassment of a buyer, e.g. after a bad review: phone
@@ -39,9 +58,9 @@ INSERT INTO penalty_violation(ruleset, code, track, points, closes, description)
   ('taobao', 'harassment_severe',   'serious', 12, 1, 'Severe malicious harassment: the shop is closed at once'),
   -- 出售假冒商品 (selling counterfeit goods): 2 points per case; 12 when
   -- serious (情节严重); 48 when especially serious (情节特别严重).
-  ('taobao', 'counterfeit',         'serious',  2, 0, 'Selling counterfeit goods: 2 points per case'),
-  ('taobao', 'counterfeit_serious', 'serious', 12, 0, 'Selling counterfeit goods, serious case: 12 points'),
-  ('taobao', 'counterfeit_severe',  'serious', 48, 0, 'Selling counterfeit goods, especially serious case: 48 points'),
+  ('taobao', 'counterfeit',         'counterfeit',  2, 0, 'Selling counterfeit goods: 2 points per case'),
+  ('taobao', 'counterfeit_serious', 'counterfeit', 12, 0, 'Selling counterfeit goods, serious case: 12 points'),
+  ('taobao', 'counterfeit_severe',  'counterfeit', 48, 0, 'Selling counterfeit goods, especially serious case: 48 points'),
   -- 骗取他人财物 (defrauding others of property): 48 points per case.
   ('taobao', 'fraud',               'serious', 48, 0, 'Defrauding others of property: 48 points'),
   -- 盗用他人账户 (using another person''s account): 48 points per case.
@@ -53,17 +72,22 @@ INSERT INTO penalty_violation(ruleset, code, track, points, closes, description)
   -- 违背承诺 (breaking a service commitment): 4 points per case.
   ('taobao', 'broken_promise',      'general',  4, 0, 'Breaking a service commitment: 4 points');
 
-INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES
-  ('taobao', 'serious', 12, 'restrict_7d',  7,    0),  -- shop restricted 7 days
-  ('taobao', 'serious', 24, 'restrict_14d', 14,   0),  -- 14 days
-  ('taobao', 'serious', 36, 'restrict_21d', 21,   0),  -- 21 days
-  ('taobao', 'serious', 48, 'seal_account', NULL, 1),  -- 查封账户: sealed for good
-  ('taobao', 'general', 12, 'restrict_7d',  7,    0),  -- every 12 general points: 7 days
-  ('taobao', 'general', 24, 'restrict_7d',  7,    0),
-  ('taobao', 'general', 36, 'restrict_7d',  7,    0),
-  ('taobao', 'general', 48, 'restrict_7d',  7,    0),
-  ('taobao', 'general', 60, 'restrict_7d',  7,    0),
-  ('taobao', 'general', 72, 'restrict_7d',  7,    0);
+INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes, every) VALUES
+  -- 严重违规行为: 12 / 24 / 36 points restrict the shop for 7 / 14 / 21 days,
+  -- 48 points seal the account (查封账户) for good.
+  ('taobao', 'serious',     12, 'restrict_7d',  7,    0, NULL),
+  ('taobao', 'serious',     24, 'restrict_14d', 14,   0, NULL),
+  ('taobao', 'serious',     36, 'restrict_21d', 21,   0, NULL),
+  ('taobao', 'serious',     48, 'seal_account', NULL, 1, NULL),
+  -- 出售假冒商品: the same steps on its own balance. A balance carried into
+  -- a new year fires nothing by itself: a step fires when a new case crosses it.
+  ('taobao', 'counterfeit', 12, 'restrict_7d',  7,    0, NULL),
+  ('taobao', 'counterfeit', 24, 'restrict_14d', 14,   0, NULL),
+  ('taobao', 'counterfeit', 36, 'restrict_21d', 21,   0, NULL),
+  ('taobao', 'counterfeit', 48, 'seal_account', NULL, 1, NULL),
+  -- 一般违规行为: every 12 points (12, 24, 36, ... no upper limit): the shop
+  -- is shielded (屏蔽) for 7 days.
+  ('taobao', 'general',     12, 'restrict_7d',  7,    0, 12);
 
 -- Seller credit levels (信用等级): 20 levels from the seller's credit score.
 INSERT INTO penalty_level(ruleset, min_credit, label) VALUES
