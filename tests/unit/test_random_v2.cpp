@@ -28,8 +28,7 @@
 // Fixed seed: failures are reproducible, and a failure prints the ruleset's
 // rows and the seller's events. PENALTY_V2_SEED / PENALTY_V2_ROUNDS run
 // another or a longer series; PENALTY_V2_ALL=1 also turns on what is
-// switched off for a known ENGINE bug (struct Switches: currently only
-// calendar_lookback, ENGINE BUG 1, with its hand-written cases at the end).
+// switched off (struct Switches; nothing is now).
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -57,11 +56,11 @@ struct Switches {
     bool merge = true;
     bool expiry = true;
     bool calendar_durations = true;  // months/years in durations
-    // repeat_days in months or years. OFF by default: ENGINE BUG 1 (see
-    // "v2 engine bug 1" below): the engine assumes that "recent" (§3.2) is
-    // monotone in the earlier event's time, which add(t, '1 month') is not
-    // (2017-01-28 12:00 + 1 month is after 2017-01-31 00:00 + 1 month).
-    bool calendar_lookback = false;
+    // repeat_days in months or years: "recent" (§3.2) is not monotone in
+    // the earlier event's time there (2017-01-28 12:00 + 1 month is after
+    // 2017-01-31 00:00 + 1 month); the engine once assumed it was (see the
+    // "v2 look-back" cases below).
+    bool calendar_lookback = true;
 };
 
 // ---------------------------------------------------------------------------
@@ -869,36 +868,27 @@ TEST_CASE("v2: engine equals an independent reference on random v2 rulesets and 
 }
 
 // ---------------------------------------------------------------------------
-// ENGINE BUG 1, minimised from the random comparison (PENALTY_V2_ALL=1 finds
-// it with seeds 1 to 6, e.g. PENALTY_V2_SEED=1 PENALTY_V2_ROUNDS=30000).
+// Look-back in months or years, minimised from the random comparison (it
+// found the engine assuming the opposite, with PENALTY_V2_SEED=1..6).
 // docs/model.md §3.2: an earlier event at t is recent for e when
 // add(t, repeat_days) > e.at, for each earlier event on its own. With a
 // duration in months or years add() clamps the day, so it is not monotone
 // in t: add('2017-01-28 12:00', '1 month') = '2017-02-28 12:00' but
-// add('2017-01-31 00:00', '1 month') = '2017-02-28 00:00'. The engine's
-// look-back windows (Evaluator::recent: a head index that stops at the first
-// recent time) and the standing's repeats (a partition_point over repeat_at_)
-// assume that recency is monotone in t, so an event is counted as recent
-// because an older one is. This affects the prior record (§3.3, so also
-// dismissals), the repeat number of offences (§3.4) and credits (§3.5b), the
-// points chosen by repeat rows (§3.5), and `repeats` (§4.5). The random
-// comparison runs with Switches::calendar_lookback off (no month or year
-// repeat_days) until this is fixed. These cases state what model.md
-// requires; they are marked should_fail while the engine gets them wrong
-// (doctest then reports them as passing; when the engine is fixed they fail:
-// remove should_fail and turn calendar_lookback on).
-TEST_CASE("v2 engine bug 1: look-back in months, prior record and repeat number" * doctest::should_fail()) {
+// add('2017-01-31 00:00', '1 month') = '2017-02-28 00:00'. This reaches the
+// prior record (§3.3, so dismissals), the repeat number of offences (§3.4)
+// and credits (§3.5b), the points of repeat rows (§3.5) and `repeats` (§4.5).
+TEST_CASE("v2 look-back in months, prior record and repeat number") {
     Rules r("m", T("+00:00"), T("1 month"));
     r.track("t", "lifetime").violation("p", "t", 1);
     Run run(r.compile());
     run.push("p", "2017-01-28 12:00:00").push("p", "2017-01-31 00:00:00").push("p", "2017-02-28 06:00:00");
     // Recent at 2017-02-28 06:00: 01-28 12:00 (until 02-28 12:00), not
-    // 01-31 00:00 (until 02-28 00:00, clamped). Engine: prior 2, nth 3.
+    // 01-31 00:00 (until 02-28 00:00, clamped).
     CHECK(run.ledger[2].prior == 1);
     CHECK(run.ledger[2].nth == 2);
 }
 
-TEST_CASE("v2 engine bug 1: look-back in months, repeats of the standing" * doctest::should_fail()) {
+TEST_CASE("v2 look-back in months, repeats of the standing") {
     Rules r("m", T("+00:00"), T("1 month"));
     r.track("t", "lifetime").violation("p", "t", 1);
     Run run(r.compile());
@@ -907,16 +897,16 @@ TEST_CASE("v2 engine bug 1: look-back in months, repeats of the standing" * doct
         .push("p", "2017-01-31 00:00:00")   // nth 3, recent until 2017-02-28 00:00 (clamped)
         .push("p", "2017-02-01 00:00:00");  // nth 4, recent until 2017-03-01 00:00
     REQUIRE(run.ledger[3].nth == 4);
-    // As of 2017-02-28 06:00 the 01-28 12:00 and 02-01 repeats are recent: 2. Engine: 1.
+    // As of 2017-02-28 06:00 the 01-28 12:00 and 02-01 repeats are recent: 2.
     CHECK(run.standing("2017-02-28 06:00:00").repeats == 2);
 }
 
-TEST_CASE("v2 engine bug 1: look-back in years, leap day" * doctest::should_fail()) {
+TEST_CASE("v2 look-back in years, leap day") {
     Rules r("m", T("+00:00"), T("1 year"));
     r.track("t", "lifetime").violation("p", "t", 1);
     Run run(r.compile());
     run.push("p", "2016-02-28 13:00:00").push("p", "2016-02-29 00:00:00").push("p", "2017-02-28 06:00:00");
     // add('2016-02-28 13:00', '1 year') = 2017-02-28 13:00: recent;
-    // add('2016-02-29 00:00', '1 year') = 2017-02-28 00:00: not. Engine: nth 3.
+    // add('2016-02-29 00:00', '1 year') = 2017-02-28 00:00: not.
     CHECK(run.ledger[2].nth == 2);
 }
