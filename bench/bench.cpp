@@ -78,7 +78,7 @@ void generate(const std::string& path, std::int64_t n, const std::string& module
     std::remove(path.c_str());
     sqlite3* db = open_db(path, module);
     exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; SELECT penalty_install();");
-    std::ifstream preset("bench/ruleset.sql");  // the frozen benchmark ruleset
+    std::ifstream preset("tests/sql/fixtures/taobao-0.1.0.sql");  // frozen: runs stay comparable
     std::stringstream ss;
     ss << preset.rdbuf();
     exec(db, ss.str());

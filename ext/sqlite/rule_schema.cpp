@@ -52,69 +52,51 @@ void exec(sqlite3* db, const std::string& sql, std::string_view doing) {
     throw SqliteError(rc, fmt::format("{}: {}", doing, msg));
 }
 
+// The first column of every row of a schema query `sql` with ?1 = `name`.
+std::vector<std::string> schema_query(sqlite3* db, const char* sql, const std::string& name) {
+    Statement st;
+    check_rc(db, sqlite3_prepare_v3(db, sql, -1, 0, st.out(), nullptr), "reading the schema");
+    check_rc(db, sqlite3_bind_text(st.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        const unsigned char* text = sqlite3_column_text(st.get(), 0);
+        out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    check_rc(db, rc, "reading the schema");
+    return out;
+}
+
 // The stored definition of main.<name>, or "" when there is no such table.
 std::string stored_sql(sqlite3* db, const std::string& name) {
-    Statement st;
-    check_rc(db,
-             sqlite3_prepare_v3(db, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", -1, 0,
-                                st.out(), nullptr),
-             "reading the schema");
-    check_rc(db, sqlite3_bind_text(st.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
-    const int rc = sqlite3_step(st.get());
-    check_rc(db, rc, "reading the schema");
-    if (rc != SQLITE_ROW) return {};
-    const unsigned char* sql = sqlite3_column_text(st.get(), 0);
-    return sql ? reinterpret_cast<const char*>(sql) : "";
+    const auto rows = schema_query(db, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1", name);
+    return rows.empty() ? "" : rows.front();
 }
 
 // The column names of main.<table>.
 std::vector<std::string> columns_of(sqlite3* db, const std::string& table) {
-    Statement st;
-    check_rc(db, sqlite3_prepare_v3(db, "SELECT name FROM pragma_table_info(?1, 'main')", -1, 0, st.out(), nullptr),
-             "reading the schema");
-    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
-    std::vector<std::string> out;
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
-        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
-    check_rc(db, rc, "reading the schema");
-    return out;
+    return schema_query(db, "SELECT name FROM pragma_table_info(?1, 'main')", table);
 }
 
 // The first table with a foreign key to main.<table> while foreign keys are
 // enforced, or "".
 std::string referencing_table(sqlite3* db, const std::string& table) {
-    Statement st;
-    check_rc(db,
-             sqlite3_prepare_v3(db,
-                                "SELECT m.name FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f "
-                                "WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE "
-                                "AND (SELECT foreign_keys FROM pragma_foreign_keys) LIMIT 1",
-                                -1, 0, st.out(), nullptr),
-             "reading the schema");
-    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
-    const int rc = sqlite3_step(st.get());
-    check_rc(db, rc, "reading the schema");
-    return rc == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)) : "";
+    const auto rows = schema_query(
+        db,
+        "SELECT m.name FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f "
+        "WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE AND (SELECT foreign_keys FROM pragma_foreign_keys) "
+        "LIMIT 1",
+        table);
+    return rows.empty() ? "" : rows.front();
 }
 
 // The CREATE statements of the indexes and triggers a user made on
 // main.<table> (dropped with it, made again after the rebuild).
 std::vector<std::string> indexes_and_triggers(sqlite3* db, const std::string& table) {
-    Statement st;
-    check_rc(db,
-             sqlite3_prepare_v3(db,
-                                "SELECT sql FROM main.sqlite_master WHERE tbl_name = ?1 AND type IN ('index', 'trigger') "
-                                "AND sql IS NOT NULL ORDER BY type, name",
-                                -1, 0, st.out(), nullptr),
-             "reading the schema");
-    check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT), "reading the schema");
-    std::vector<std::string> out;
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
-        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
-    check_rc(db, rc, "reading the schema");
-    return out;
+    return schema_query(db,
+                        "SELECT sql FROM main.sqlite_master WHERE tbl_name = ?1 AND type IN ('index', 'trigger') "
+                        "AND sql IS NOT NULL ORDER BY type, name",
+                        table);
 }
 
 // Rebuilds main.<t.name> (defined by `old_sql`) with the current
