@@ -42,21 +42,23 @@ std::string local_date(Time t, Time tz) { return format_timestamp(t + tz).substr
 
 }  // namespace
 
+Evaluator::SharedRecord::SharedRecord() : window_(std::make_unique<Window>()) {}
+Evaluator::SharedRecord::~SharedRecord() = default;
+void Evaluator::SharedRecord::clear() { window_->clear(); }
+
 Evaluator::Evaluator(const Ruleset& rules)
-    : rules_(rules), calendar_lookback_(rules.repeat && rules.repeat->calendar()) {
+    : rules_(rules), calendar_lookback_(rules.repeat && rules.repeat->calendar()),
+      own_record_(std::make_unique<Window>()) {
     reset();
 }
 
-void Evaluator::reset(std::optional<Time> anchor) {
+void Evaluator::reset(std::optional<Time> anchor, SharedRecord* shared) {
     // Clear, not reallocate: one evaluator serves seller after seller.
     anchor_ = anchor;
-    all_.end.clear();
-    all_.head = 0;
+    own_record_->clear();
+    record_ = shared ? shared->window_.get() : own_record_.get();
     by_code_.resize(rules_.codes.size());
-    for (Window& w : by_code_) {
-        w.end.clear();
-        w.head = 0;
-    }
+    for (Window& w : by_code_) w.clear();
     code_last_.assign(rules_.codes.size(), std::nullopt);
     tracks_.resize(rules_.tracks.size());
     for (TrackState& t : tracks_) {
@@ -317,7 +319,7 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     }
 
     // §3.2–§3.3 Look-back and prior record.
-    e.prior = recent(all_, at);
+    e.prior = recent(*record_, at);
     if (e.prior < v.min_prior) {  // dismissed: nothing else happens
         e.status = Status::Dismissed;
         ++dismissed_;
@@ -355,7 +357,7 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     }
     ts.entries.push_back({at, e.points});
     if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
-    remember(all_, at);
+    remember(*record_, at);
     remember(same, at);
     code_last_[id] = at;
     ts.last_counted = at;

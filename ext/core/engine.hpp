@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -95,12 +96,29 @@ struct Standing {
 };
 
 class Evaluator {
+    struct Window;
+
 public:
+    // The prior record (§3.3) that the sellers of a cluster share when
+    // prior_scope = 'cluster' (§6): give the same one to each member's
+    // evaluator and push the cluster's events in one merged order.
+    class SharedRecord {
+    public:
+        SharedRecord();
+        ~SharedRecord();
+        void clear();
+
+    private:
+        friend class Evaluator;
+        std::unique_ptr<Window> window_;
+    };
+
     explicit Evaluator(const Ruleset& rules);
 
     // Forgets every event; `anchor` is the seller's anchor_at, required when
-    // the ruleset has a cycle track.
-    void reset(std::optional<Time> anchor = std::nullopt);
+    // the ruleset has a cycle track. With `shared`, the prior record counts
+    // the events that every evaluator given it has counted.
+    void reset(std::optional<Time> anchor = std::nullopt, SharedRecord* shared = nullptr);
 
     // Evaluates the next event. `code` must be a valid id of the ruleset;
     // `points`, the source's per-case points (§3.5), when not null.
@@ -144,6 +162,10 @@ private:
     struct Window {
         std::vector<Time> end;
         std::size_t head = 0;                // queue: ends before it are gone
+        void clear() {
+            end.clear();
+            head = 0;
+        }
     };
 
     Time recent_until(Time at) const;        // add(at, repeat_days), or never
@@ -166,7 +188,8 @@ private:
     const Ruleset& rules_;
     const bool calendar_lookback_;       // repeat_days in months or years
     std::optional<Time> anchor_;
-    Window all_;                         // every counted event (§3.3)
+    std::unique_ptr<Window> own_record_; // the seller's counted events (§3.3)
+    Window* record_ = nullptr;           // own_record_, or a cluster's shared one
     std::vector<Window> by_code_;        // counted events (credits, for a credit code) per code (§3.4)
     std::vector<std::optional<Time>> code_last_;  // the latest counted event per code (§3.2a)
     std::vector<TrackState> tracks_;

@@ -22,12 +22,7 @@ bool SellerScan::revoked(const Event& e) const {
 
 bool SellerScan::next_seller() {
     if (!reader_.next(*rules_, revocations_until_, batch_)) return false;
-    for (const Event& e : batch_.events) {
-        if (revoked(e)) continue;
-        if (e.code < 0) unknown_code_error(*rules_, batch_.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
-        const Code& code = rules_->codes[static_cast<std::size_t>(e.code)];
-        if (!code.version_at(e.at)) unknown_code_error(*rules_, code.name, e.at);
-    }
+    check_codes(*rules_, batch_, [&](const Event& e) { return revoked(e); });
     ev_->reset(batch_.anchor);
     return true;
 }

@@ -17,6 +17,19 @@
 
 namespace penalty::glue {
 
+// §3.1 and §3a for the rows read: every event that is not revoked (per
+// `revoked`) must have a code with a version in force at its time.
+// Throws the engine's "unknown violation code" error.
+template <class Revoked>
+void check_codes(const Ruleset& rules, const SellerBatch& batch, Revoked revoked) {
+    for (const Event& e : batch.events) {
+        if (revoked(e)) continue;
+        if (e.code < 0) unknown_code_error(rules, batch.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
+        const Code& code = rules.codes[static_cast<std::size_t>(e.code)];
+        if (!code.version_at(e.at)) unknown_code_error(rules, code.name, e.at);
+    }
+}
+
 class SellerScan {
 public:
     // Loads the ruleset named by the argument `ruleset` and starts reading

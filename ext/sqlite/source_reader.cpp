@@ -65,12 +65,20 @@ void SourceReader::prepare(sqlite3* db, std::string_view source, bool filtered) 
 }
 
 void SourceReader::start(sqlite3* db, std::string_view source, sqlite3_value* seller) {
+    restart(db, source, seller != nullptr);
+    if (seller) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
+}
+
+void SourceReader::start(sqlite3* db, std::string_view source, const ValueView& seller) {
+    restart(db, source, true);
+    check_rc(db, bind_view(stmt_.get(), 1, seller), "binding seller_id");
+}
+
+void SourceReader::restart(sqlite3* db, std::string_view source, bool filtered) {
     db_ = db;
-    const bool filtered = seller != nullptr;
     if (!stmt_.get() || source != source_ || filtered != filtered_) prepare(db, source, filtered);
     else if (const int rc = sqlite3_reset(stmt_.get()); rc != SQLITE_OK)
         check_rc(db, rc, fmt::format("source {}", sql_literal(ValueView::text(source))));
-    if (filtered) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
     pending_ = false;
     done_ = false;
     code_slots_used_ = code_slot_next_ = 0;  // the ruleset may differ from the last call

@@ -62,6 +62,8 @@ public:
     // Prepares (or reuses) the query for `source` and starts it; `seller`
     // non-null restricts it to seller_id = seller. Throws Error / SqliteError.
     void start(sqlite3* db, std::string_view source, sqlite3_value* seller);
+    // The same, for one seller given as a core value.
+    void start(sqlite3* db, std::string_view source, const ValueView& seller);
 
     // Reads the next seller's events, resolving codes in `rules`; returns
     // false at the end. Throws Error naming the row for a bad value: a
@@ -78,6 +80,7 @@ public:
 
 private:
     void prepare(sqlite3* db, std::string_view source, bool filtered);
+    void restart(sqlite3* db, std::string_view source, bool filtered);
     [[noreturn]] void row_error(const std::string& what) const;
     std::optional<Time> time_column(int col, const char* name, bool nullable) const;
     void push_row(Event& e, sqlite3_stmt* st, SellerBatch& out);

@@ -60,6 +60,17 @@ ValueView column_view(sqlite3_stmt* stmt, int col) {
     }
 }
 
+int bind_view(sqlite3_stmt* st, int i, const ValueView& v) {
+    switch (v.kind) {
+        case Kind::Integer: return sqlite3_bind_int64(st, i, v.i);
+        case Kind::Real: return sqlite3_bind_double(st, i, v.r);
+        case Kind::Text: return sqlite3_bind_text64(st, i, v.s.data(), v.s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        case Kind::Blob: return sqlite3_bind_blob64(st, i, v.s.data(), v.s.size(), SQLITE_TRANSIENT);
+        case Kind::Null: break;
+    }
+    return sqlite3_bind_null(st, i);
+}
+
 void result_view(sqlite3_context* ctx, const ValueView& v) {
     switch (v.kind) {
         case Kind::Integer: sqlite3_result_int64(ctx, v.i); break;

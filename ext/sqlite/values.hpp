@@ -27,6 +27,9 @@ Time time_arg(sqlite3_value* v, const char* name);
 inline void result_text(sqlite3_context* ctx, const std::string& s) {
     sqlite3_result_text64(ctx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+// Binds a core value to parameter `i` (SQLite copies text and blobs).
+int bind_view(sqlite3_stmt* st, int i, const ValueView& v);
+
 // The result of a core value (SQLite copies text and blobs).
 void result_view(sqlite3_context* ctx, const ValueView& v);
 
