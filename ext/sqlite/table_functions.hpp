@@ -7,8 +7,8 @@
 namespace penalty::glue {
 
 extern const sqlite3_module kCheckModule;      // penalty_check(ruleset)            table_check.cpp
-extern const sqlite3_module kLedgerModule;     // penalty_ledger(ruleset, source [, as_of])  table_ledger.cpp
+extern const sqlite3_module kLedgerModule;     // penalty_ledger(ruleset, source [, as_of [, links]])  table_ledger.cpp
 extern const sqlite3_module kClustersModule;   // penalty_clusters(links)            table_clusters.cpp
-extern const sqlite3_module kStandingsModule;  // penalty_standings(ruleset, source, as_of)  table_standings.cpp
+extern const sqlite3_module kStandingsModule;  // penalty_standings(ruleset, source, as_of [, links])  table_standings.cpp
 
 }  // namespace penalty::glue
