@@ -48,6 +48,7 @@ void Evaluator::SharedRecord::clear() { window_->clear(); }
 
 Evaluator::Evaluator(const Ruleset& rules)
     : rules_(rules), calendar_lookback_(rules.repeat && rules.repeat->calendar()),
+      repeat_seconds_(rules.repeat && !calendar_lookback_ ? add_duration(0, *rules.repeat, 0) : 0),
       own_record_(std::make_unique<Window>()) {
     reset();
 }
@@ -82,17 +83,19 @@ void Evaluator::reset(std::optional<Time> anchor, SharedRecord* shared) {
 }
 
 // §3.2: an event at `at` is recent at x while x < add(at, repeat_days).
-Time Evaluator::recent_until(Time at) const {
-    return rules_.repeat ? add_duration(at, *rules_.repeat, rules_.tz_offset) : INT64_MAX;
+inline Time Evaluator::recent_until(Time at) const {
+    if (!rules_.repeat) return INT64_MAX;
+    if (repeat_seconds_) return at + repeat_seconds_;  // exact units: no calendar (bounded: no overflow)
+    return add_duration(at, *rules_.repeat, rules_.tz_offset);
 }
 
-void Evaluator::remember(Window& w, Time at) const {
+inline void Evaluator::remember(Window& w, Time at) const {
     w.end.push_back(recent_until(at));
     if (calendar_lookback_) std::push_heap(w.end.begin(), w.end.end(), std::greater<>());
 }
 
 // The number of events in `w` recent at `now` (`now` never decreases).
-std::int64_t Evaluator::recent(Window& w, Time now) const {
+inline std::int64_t Evaluator::recent(Window& w, Time now) const {
     if (calendar_lookback_) {
         while (!w.end.empty() && w.end.front() <= now) {
             std::pop_heap(w.end.begin(), w.end.end(), std::greater<>());
@@ -184,13 +187,14 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
     if (!calendar_period(t.period)) return s.sum - expiring(s, x);
     if (!s.has_period) return 0;  // no event yet: nothing to carry either
     if (x < s.period_end) return s.sum - expiring(s, x);
+    if (t.carries.empty()) return 0;  // a later period, and nothing carries
     Time from;
     return carry_to(t, s.period_start, s.period_end, s.sum - expiring(s, s.period_end - 1), x, &from);
 }
 
 // Brings track k to `at`: a new calendar period (with its carried opening
 // balance), and entries whose end has come leave the balance.
-void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
+inline void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
     const Track& t = rules_.tracks[k];
     TrackState& s = tracks_[k];
     if (calendar_period(t.period) && !(s.has_period && at < s.period_end)) {
@@ -237,7 +241,13 @@ void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
 // §3.7: the thresholds of `track` crossed from e.before to e.after, into
 // fired_, and the seller's sanctions.
 void Evaluator::fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e) {
-    for (const Threshold& t : track.thresholds) {
+    if (e.after <= e.before) return;  // nothing crossed
+    // Without `every` the thresholds crossed are a run: before < points <= after.
+    auto first = track.thresholds.begin();
+    if (!track.repeating)
+        first = std::upper_bound(first, track.thresholds.end(), e.before,
+                                 [](std::int64_t b, const Threshold& t) { return b < t.points; });
+    for (const Threshold& t : std::span(first, track.thresholds.end())) {
         if (e.after < t.points) break;  // ascending points: no later one is reached either
         Fired f{&t, t.points, 1, std::nullopt};
         if (t.every) {
@@ -262,16 +272,18 @@ void Evaluator::fire(const Track& track, Time at, std::int32_t code, LedgerEntry
         }
         e.closing = e.closing || t.closes;
     }
-    std::sort(fired_.begin(), fired_.end(), [](const Fired& a, const Fired& b) {
-        return std::tie(a.level, a.threshold->points) < std::tie(b.level, b.threshold->points);
-    });
+    if (fired_.size() > 1)
+        std::sort(fired_.begin(), fired_.end(), [](const Fired& a, const Fired& b) {
+            return std::tie(a.level, a.threshold->points) < std::tie(b.level, b.threshold->points);
+        });
     e.fired = fired_.size();
 }
 
 const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<std::int64_t> points) {
     const std::size_t id = static_cast<std::size_t>(code_id);
     const Code& code = rules_.codes[id];
-    LedgerEntry e;
+    last_ = LedgerEntry{};
+    LedgerEntry& e = last_;  // built in place: push() returns it
     fired_.clear();
 
     // §3.1 Version.
@@ -299,7 +311,6 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
         take_credit(ts, taken);
         e.points = -taken;
         e.after = e.before - taken;
-        last_ = e;
         return last_;
     }
 
@@ -314,7 +325,6 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     if (e.merged_into) {
         e.status = Status::Merged;
         ++merged_;
-        last_ = e;
         return last_;
     }
 
@@ -323,7 +333,6 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     if (e.prior < v.min_prior) {  // dismissed: nothing else happens
         e.status = Status::Dismissed;
         ++dismissed_;
-        last_ = e;
         return last_;
     }
     ++offences_;
@@ -363,7 +372,8 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     ts.last_counted = at;
     if (e.nth >= 2) {
         const Time until = recent_until(at);
-        repeat_until_.insert(std::upper_bound(repeat_until_.begin(), repeat_until_.end(), until), until);
+        if (repeat_until_.empty() || repeat_until_.back() <= until) repeat_until_.push_back(until);
+        else repeat_until_.insert(std::upper_bound(repeat_until_.begin(), repeat_until_.end(), until), until);
     }
 
     // §3.7 Sanctions; §3.8 closure.
@@ -377,7 +387,6 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
                 if (f.threshold->closes && !by) by = &f;
         closure_ = Decision{at, code_id, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0};
     }
-    last_ = e;
     return last_;
 }
 

@@ -187,6 +187,7 @@ private:
 
     const Ruleset& rules_;
     const bool calendar_lookback_;       // repeat_days in months or years
+    const Time repeat_seconds_;          // otherwise its length in seconds (0: whole history, or calendar)
     std::optional<Time> anchor_;
     std::unique_ptr<Window> own_record_; // the seller's counted events (§3.3)
     Window* record_ = nullptr;           // own_record_, or a cluster's shared one

@@ -220,6 +220,7 @@ Compiled compile_ruleset(const RawRules& raw) {
                   [](const Threshold& a, const Threshold& b) { return a.points < b.points; });
         std::sort(t.carries.begin(), t.carries.end(),
                   [](const CarryStep& a, const CarryStep& b) { return a.min_points < b.min_points; });
+        t.repeating = std::any_of(t.thresholds.begin(), t.thresholds.end(), [](const Threshold& h) { return h.every; });
         rs->tracks.push_back(t);
     }
     auto track_index = [&](const std::string& name) {

@@ -43,7 +43,11 @@ bool parse_utc_offset(std::string_view s, Time& seconds);
 std::string format_timestamp(Time t);
 
 // The number of days of month m (1-12) of year y.
-unsigned days_in_month(std::int64_t y, unsigned m);
+inline unsigned days_in_month(std::int64_t y, unsigned m) {
+    constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : kDays[m - 1];
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);

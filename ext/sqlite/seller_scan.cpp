@@ -15,11 +15,6 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     reader_.start(conn.db(), table, seller);
 }
 
-bool SellerScan::revoked(const Event& e) const {
-    const std::optional<Time> r = batch_.revoked_of(e);
-    return r && (!revocations_until_ || *r <= *revocations_until_);
-}
-
 bool SellerScan::next_seller() {
     if (!reader_.next(*rules_, revocations_until_, batch_)) return false;
     check_codes(*rules_, batch_, [&](const Event& e) { return revoked(e); });
@@ -27,6 +22,5 @@ bool SellerScan::next_seller() {
     return true;
 }
 
-const LedgerEntry& SellerScan::push(const Event& e) { return ev_->push(e.at, e.code, batch_.points_of(e)); }
 
 }  // namespace penalty::glue

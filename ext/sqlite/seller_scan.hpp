@@ -26,7 +26,7 @@ void check_codes(const Ruleset& rules, const SellerBatch& batch, Revoked revoked
         if (revoked(e)) continue;
         if (e.code < 0) unknown_code_error(rules, batch.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
         const Code& code = rules.codes[static_cast<std::size_t>(e.code)];
-        if (!code.version_at(e.at)) unknown_code_error(rules, code.name, e.at);
+        if (code.versions.front().valid_from > e.at) unknown_code_error(rules, code.name, e.at);  // no version yet
     }
 }
 
@@ -43,11 +43,15 @@ public:
     bool next_seller();
 
     // Whether `e` of the current seller is revoked (§3a): never evaluated.
-    bool revoked(const Event& e) const;
+    bool revoked(const Event& e) const {
+        if (batch_.revoked_at.empty()) return false;  // no revoked_at column
+        const std::optional<Time> r = batch_.revoked_at[e.seq];
+        return r && (!revocations_until_ || *r <= *revocations_until_);
+    }
 
     // Evaluates the next event of the current seller (in batch() order)
     // that is not revoked.
-    const LedgerEntry& push(const Event& e);
+    const LedgerEntry& push(const Event& e) { return ev_->push(e.at, e.code, batch_.points_of(e)); }
 
     const SellerBatch& batch() const { return batch_; }
     const Ruleset& rules() const { return *rules_; }

@@ -112,6 +112,23 @@ std::optional<Time> SourceReader::time_column(int col, const char* name, bool nu
     }
 }
 
+// Appends the event `e` of the current row, with its rowid.
+inline void SourceReader::push_row(Event& e, sqlite3_stmt* st, SellerBatch& out) {
+        if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
+        e.seq = static_cast<std::uint32_t>(out.events.size());
+        if (has_rowid_) {
+            // A view answers `rowid` with NULL: it has none (a table never does).
+            sqlite3_value* rowid = sqlite3_column_value(st, rowid_col_);
+            if (sqlite3_value_type(rowid) == SQLITE_NULL) {
+                has_rowid_ = false;
+                out.rowids.clear();
+            } else {
+                out.rowids.push_back(sqlite3_value_int64(rowid));
+            }
+        }
+        out.events.push_back(e);
+}
+
 bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_until, SellerBatch& out) {
     out.events.clear();
     out.rowids.clear();
@@ -145,7 +162,11 @@ bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_un
             break;
         }
         Event e;
-        e.at = *time_column(2, "occurred_at", false);
+        try {  // the hot path: no optional, no call
+            e.at = parse_timestamp(view_of(sqlite3_column_value(st, 2)));
+        } catch (const Error& err) {
+            row_error(fmt::format("occurred_at: {}", err.what()));
+        }
         // §3a: a revoked row is checked for occurred_at, revoked_at and the
         // storage class of points only.
         std::optional<Time> revoked;
@@ -207,21 +228,5 @@ bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_un
     return true;
 }
 
-// Appends the event `e` of the current row, with its rowid.
-void SourceReader::push_row(Event& e, sqlite3_stmt* st, SellerBatch& out) {
-        if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
-        e.seq = static_cast<std::uint32_t>(out.events.size());
-        if (has_rowid_) {
-            // A view answers `rowid` with NULL: it has none (a table never does).
-            sqlite3_value* rowid = sqlite3_column_value(st, rowid_col_);
-            if (sqlite3_value_type(rowid) == SQLITE_NULL) {
-                has_rowid_ = false;
-                out.rowids.clear();
-            } else {
-                out.rowids.push_back(sqlite3_value_int64(rowid));
-            }
-        }
-        out.events.push_back(e);
-}
 
 }  // namespace penalty::glue
