@@ -3,6 +3,7 @@
 -- its output with the text in the reference).
 CREATE TEMP TABLE examples_install AS SELECT penalty_install();
 .read sql/presets/taobao.sql
+.read sql/presets/taobao_linked.sql
 CREATE TABLE violations(seller_id INTEGER, code TEXT, occurred_at);
 CREATE INDEX violations_seller ON violations(seller_id, occurred_at, code);
 INSERT INTO violations VALUES
@@ -25,3 +26,10 @@ INSERT INTO cases VALUES
   (11, 'reckless', '2016-06-01 09:00', 8, NULL), (11, 'reckless', '2016-06-01 17:00', NULL, NULL),
   (11, 'reckless', '2016-07-01', NULL, NULL), (11, 'speeding', '2017-02-01', NULL, NULL),
   (12, 'reckless', '2016-05-01', NULL, '2016-08-01'), (12, 'reckless', '2016-09-01', NULL, NULL);
+-- Linked shops (model.md §6): 3 and 4 share a phone, 4 and 5 a device
+-- (5 has no events); 6's only entity is NULL, so it is in no cluster.
+CREATE TABLE shop_links(seller_id INTEGER, entity);
+CREATE INDEX shop_links_seller ON shop_links(seller_id);
+CREATE INDEX shop_links_entity ON shop_links(entity);
+INSERT INTO shop_links VALUES (3, 'phone:138-0000-0001'), (4, 'phone:138-0000-0001'),
+  (4, 'device:ab12'), (5, 'device:ab12'), (6, NULL);

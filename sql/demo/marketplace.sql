@@ -9,6 +9,9 @@
 --                                         turnover: annual, in yuan
 --   violations(id, seller_id, code, occurred_at)
 --                                         the year 2017 (UTC text timestamps)
+--   shop_links(seller_id, entity)         shops run by the same people: a shared
+--                                         phone, device or bank account links them
+--                                         (docs/model.md §6)
 
 CREATE TABLE sellers(id INTEGER PRIMARY KEY, name TEXT NOT NULL, credit INTEGER NOT NULL, turnover INTEGER NOT NULL);
 CREATE TABLE violations(id INTEGER PRIMARY KEY, seller_id INTEGER NOT NULL REFERENCES sellers(id),
@@ -68,3 +71,26 @@ CREATE INDEX violations_seller ON violations(seller_id, occurred_at);
 DROP TABLE demo_levels;
 DROP TABLE demo_rng;
 DROP TABLE demo_n;
+
+-- Linked shops: three gangs and a shop with no known entity, written out by
+-- hand (they change none of the figures above; only penalty_standings and
+-- penalty_ledger given the links source 'shop_links' read them).
+--   gang 1: shop-2798 (closed by its own harassment_severe on 2017-04-01)
+--           shares a phone with shop-0012, which shares a device with
+--           shop-0030: both have no closure of their own;
+--   gang 2: shop-1955 (closed 2017-06-24) shares a bank account with
+--           shop-0757 (closed 2017-08-02 by its own points, later) and
+--           shop-0757 a device with shop-0040 (no closure of its own);
+--   gang 3: shop-0010, shop-0011 and shop-0020 share a phone; none is closed;
+--   shop-0021's entity is unknown (NULL): it is linked to nobody.
+CREATE TABLE shop_links(seller_id INTEGER NOT NULL REFERENCES sellers(id), entity TEXT);
+INSERT INTO shop_links(seller_id, entity) VALUES
+  (2798, 'phone:+86 138 0013 8000'), (12, 'phone:+86 138 0013 8000'),
+  (12, 'device:7f3a-19c2'), (30, 'device:7f3a-19c2'),
+  (1955, 'bank:6222 0210 0111 2233'), (757, 'bank:6222 0210 0111 2233'),
+  (757, 'device:a08e-5d71'), (40, 'device:a08e-5d71'),
+  (10, 'phone:+86 139 0571 4422'), (11, 'phone:+86 139 0571 4422'), (20, 'phone:+86 139 0571 4422'),
+  (21, NULL);
+-- A seller's cluster is found by look-ups on both columns.
+CREATE INDEX shop_links_seller ON shop_links(seller_id);
+CREATE INDEX shop_links_entity ON shop_links(entity);
