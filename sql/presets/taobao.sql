@@ -24,7 +24,7 @@
 -- Simplified: the restrictions that go with each step (shielding, no new
 -- listings, no new shop, ...) are one sanction name per step; a sanction
 -- runs from the violation's time, not from the day Taobao applies it.
--- The benchmark keeps the 0.1.0 version of this file (bench/ruleset.sql).
+-- The benchmark keeps the 0.1.0 version of this file (tests/sql/fixtures/taobao-0.1.0.sql).
 
 SAVEPOINT penalty_preset_taobao;
 
