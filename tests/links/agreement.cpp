@@ -17,7 +17,8 @@
 //              min(own, linked) with link_closes.
 // Compared with penalty_clusters('links') (whole table and seller_id = ?)
 // and penalty_standings(r, 'ev', T, 'links') (whole table and seller_id = ?)
-// on every seller at several T. Prints the number of cases and comparisons.
+// on every seller at several T, and with penalty_ledger(r, 'ev', NULL, 'links')
+// on every event (status, points, closes). Prints the number of cases and comparisons.
 // PENALTY_LINKS_CASES=n overrides the number of cases; PENALTY_LINKS_SEED the seed.
 #include <sqlite3.h>
 
@@ -142,6 +143,12 @@ struct Reference {
         std::vector<int64_t> dismissed;
         std::optional<int64_t> closure;
     };
+    struct Row {  // the ledger's row of one event
+        bool counted;
+        int points;
+        bool closes;  // the seller's own first closing event
+    };
+    std::map<int64_t, Row> ledger[2];  // by rowid
     std::map<Key, Eval> eval[2];  // [0] prior_scope seller, [1] cluster
 };
 
@@ -195,6 +202,7 @@ Reference reference(const std::vector<LinkRow>& links, const std::vector<Event>&
                     if (t > e->at - kRepeat) ++prior;
                 if (e->code == 'b' && prior < 1) {
                     ev.dismissed.push_back(e->at);
+                    r.ledger[scope][e->rowid] = {false, 0, false};
                     continue;
                 }
                 const int p = e->code == 'a' ? 3 : e->code == 'b' ? 4 : 1;
@@ -203,6 +211,7 @@ Reference reference(const std::vector<LinkRow>& links, const std::vector<Event>&
                 bal += p;
                 counted_at.push_back(e->at);
                 ev.counted.emplace_back(e->at, p);
+                r.ledger[scope][e->rowid] = {true, p, closes && !ev.closure};
                 if (closes && !ev.closure) ev.closure = e->at;
             }
         }
@@ -241,6 +250,10 @@ std::string show(const std::optional<Key>& v) { return v ? v->show() : "NULL"; }
 
 struct Stats {
     long cases = 0, comparisons = 0, failures = 0;
+    // coverage: standings rows with a linked closure, rows closed through a
+    // link (link_closes), ledger events whose status differs between the
+    // 'seller' and 'cluster' scopes, linked closures tied with another member
+    long linked = 0, closed_by_link = 0, scope_differs = 0, linked_ties = 0;
 };
 
 std::string dump_case(const std::vector<LinkRow>& links, const std::vector<Event>& events) {
@@ -446,6 +459,16 @@ void run_case(sqlite3* db, std::mt19937_64& rng, Stats& st) {
                 g.linked_closure_at = opt_int(q, 6);
                 if (sqlite3_column_type(q, 7) != SQLITE_NULL) g.linked_seller = key_of(sqlite3_column_value(q, 7));
                 ++st.comparisons;
+                if (x.linked_closure_at) {
+                    ++st.linked;
+                    for (const auto& [m, c] : ref.cluster) {
+                        auto mi = ref.eval[scope].find(m);
+                        if (!(m == s) && c == x.cluster && !(m == *x.linked_seller) && mi != ref.eval[scope].end() &&
+                            mi->second.closure == x.linked_closure_at) { ++st.linked_ties; break; }
+                    }
+                }
+                if (link_closes && x.closure_at && x.closure_at == x.linked_closure_at &&
+                    (!ref.eval[scope].count(s) || ref.eval[scope].at(s).closure != x.closure_at)) ++st.closed_by_link;
                 if (g.points != x.points || g.offences != x.offences || g.dismissed != x.dismissed || g.closure_at != x.closure_at ||
                     !(g.cluster == x.cluster) || g.linked_closure_at != x.linked_closure_at ||
                     g.linked_seller.has_value() != x.linked_seller.has_value() || (g.linked_seller && !(*g.linked_seller == *x.linked_seller))) {
@@ -486,6 +509,38 @@ void run_case(sqlite3* db, std::mt19937_64& rng, Stats& st) {
     }
     sqlite3_finalize(all);
     sqlite3_finalize(one);
+
+    // penalty_ledger with links (as_of NULL): every event's status, points
+    // and closes (the seller's own first closing event).
+    for (const auto& [rowid, row] : ref.ledger[0])
+        if (row.counted != ref.ledger[1].at(rowid).counted) ++st.scope_differs;
+    sqlite3_stmt* led = nullptr;
+    sqlite3_prepare_v2(db, "SELECT event_rowid, status, points, closes FROM penalty_ledger(?1, 'ev', NULL, 'links')", -1, &led, nullptr);
+    for (const char* rs : {"s0", "s1", "c0", "c1"}) {
+        const int scope = rs[0] == 'c';
+        sqlite3_bind_text(led, 1, rs, -1, SQLITE_STATIC);
+        int rc;
+        std::set<int64_t> seen;
+        while ((rc = sqlite3_step(led)) == SQLITE_ROW) {
+            const int64_t rowid = sqlite3_column_int64(led, 0);
+            const std::string status = reinterpret_cast<const char*>(sqlite3_column_text(led, 1));
+            const int points = sqlite3_column_int(led, 2);
+            const bool closes = sqlite3_column_int(led, 3) != 0;
+            ++st.comparisons;
+            seen.insert(rowid);
+            auto it = ref.ledger[scope].find(rowid);
+            if (it == ref.ledger[scope].end()) { F(std::string("ledger ") + rs + ": unexpected rowid " + std::to_string(rowid)); continue; }
+            const auto& x = it->second;
+            if (status != (x.counted ? "counted" : "dismissed") || points != x.points || closes != x.closes)
+                F(std::string("ledger ") + rs + " rowid " + std::to_string(rowid) + ": got " + status + " " + std::to_string(points) +
+                  " closes " + std::to_string(closes) + ", expected " + (x.counted ? "counted " : "dismissed ") +
+                  std::to_string(x.points) + " closes " + std::to_string(x.closes));
+        }
+        if (rc != SQLITE_DONE) F(std::string("ledger: ") + sqlite3_errmsg(db));
+        if (seen.size() != events.size()) F(std::string("ledger ") + rs + ": " + std::to_string(seen.size()) + " rows");
+        sqlite3_reset(led);
+    }
+    sqlite3_finalize(led);
 }
 
 }  // namespace
@@ -508,5 +563,8 @@ int main() {
     }
     sqlite3_close(db);
     std::printf("%ld cases, %ld comparisons, %ld failures\n", st.cases, st.comparisons, st.failures);
+    std::printf("coverage: %ld standings rows with a linked closure (%ld tied with another member), %ld closed through a link,"
+                " %ld events counted in one prior_scope and dismissed in the other\n",
+                st.linked, st.linked_ties, st.closed_by_link, st.scope_differs);
     return st.failures ? 1 : 0;
 }
