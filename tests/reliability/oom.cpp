@@ -134,6 +134,29 @@ const char* kQueriesV2[] = {
     "SELECT * FROM penalty_check('v')",
 };
 
+// Linked sellers (docs/model.md §6): a links table (a chain, a NULL entity,
+// 1 and 1.0 beside '1'), with indexes for the seller_id = ? pushdown; 'lc'
+// counts the prior record across a cluster and closes linked shops.
+const char* kFixtureLinks =
+    "SELECT penalty_install();"
+    "INSERT INTO penalty_ruleset(ruleset, repeat_days, prior_scope, link_closes) VALUES('lc',365,'cluster',1);"
+    "INSERT INTO penalty_track(ruleset, track, period) VALUES('lc','t','year');"
+    "INSERT INTO penalty_violation(ruleset,code,track,points,closes,min_prior) VALUES('lc','f','t',10,0,0),('lc','c','t',5,0,1),('lc','s','t',1,1,0);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('lc','t',12,'seal',NULL,1);"
+    "CREATE TABLE lk(seller_id, entity);"
+    "CREATE INDEX lk_s ON lk(seller_id); CREATE INDEX lk_e ON lk(entity);"
+    "INSERT INTO lk VALUES('A','p1'),('B','p1'),('B','d9'),('C','d9'),('D',NULL),(1,'e1'),(1.0,'e2'),('1','e1');"
+    "CREATE TABLE lv(seller_id, code, occurred_at);"
+    "INSERT INTO lv VALUES('A','f','2017-01-10'),('B','c','2017-02-01'),('C','s','2017-03-01'),('1','c','2017-02-01'),(1,'f','2017-01-05'),('Z','c','2017-01-01');";
+
+const char* kQueriesLinks[] = {
+    "SELECT * FROM penalty_clusters('lk')",
+    "SELECT * FROM penalty_clusters('lk') WHERE seller_id = 'C'",
+    "SELECT * FROM penalty_standings('lc','lv','2017-12-31','lk')",
+    "SELECT * FROM penalty_standings('lc','lv','2017-12-31','lk') WHERE seller_id = 'B'",
+    "SELECT * FROM penalty_ledger('lc','lv',NULL,'lk')",
+};
+
 // The harness's own allocations must not count: Pause disarms the
 // countdown for its scope and restores it after.
 struct Pause {
@@ -200,6 +223,7 @@ int main() {
     cases.emplace_back("SELECT penalty_install()", nullptr);
     for (const char* q : kQueries) cases.emplace_back(q, kFixture);
     for (const char* q : kQueriesV2) cases.emplace_back(q, kFixtureV2);
+    for (const char* q : kQueriesLinks) cases.emplace_back(q, kFixtureLinks);
     cases.emplace_back("SELECT penalty_install()", kFixtureOld);
 
     int passed = 0, failed = 0;
