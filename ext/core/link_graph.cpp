@@ -105,26 +105,32 @@ std::span<const std::uint32_t> LinkGraph::members(std::uint32_t s) const {
     return {order_.data() + first_[c], size_[c]};
 }
 
-std::vector<ValueKey> LinkGraph::path(std::uint32_t from, std::uint32_t to) const {
-    // Breadth-first over sellers; each step crosses one entity.
-    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> came;  // seller -> (seller, entity)
-    std::unordered_map<std::uint32_t, bool> entity_seen;
-    std::deque<std::uint32_t> queue{from};
-    came.emplace(from, std::make_pair(from, 0u));
-    while (!queue.empty() && !came.count(to)) {
+LinkGraph::PathsTo LinkGraph::paths_to(std::uint32_t to) const {
+    // Breadth-first from `to` over sellers; each step crosses one entity.
+    PathsTo out;
+    out.graph_ = this;
+    out.to_ = to;
+    std::vector<bool> entity_seen(entity_keys_.size(), false);
+    std::deque<std::uint32_t> queue{to};
+    out.next_.emplace(to, std::make_pair(to, 0u));
+    while (!queue.empty()) {
         const std::uint32_t s = queue.front();
         queue.pop_front();
         for (std::uint32_t k = seller_edges_begin_[s]; k < seller_edges_begin_[s + 1]; ++k) {
             const std::uint32_t e = seller_edges_[k];
-            if (!entity_seen.emplace(e, true).second) continue;
+            if (entity_seen[e]) continue;
+            entity_seen[e] = true;
             for (std::uint32_t j = entity_edges_begin_[e]; j < entity_edges_begin_[e + 1]; ++j)
-                if (came.emplace(entity_edges_[j], std::make_pair(s, e)).second) queue.push_back(entity_edges_[j]);
+                if (out.next_.emplace(entity_edges_[j], std::make_pair(s, e)).second) queue.push_back(entity_edges_[j]);
         }
     }
+    return out;
+}
+
+std::vector<ValueKey> LinkGraph::PathsTo::path(std::uint32_t from) const {
     std::vector<ValueKey> out;
-    if (!came.count(to)) return out;
-    for (std::uint32_t s = to; s != from; s = came.at(s).first) out.push_back(entity_keys_[came.at(s).second]);
-    std::reverse(out.begin(), out.end());
+    if (!next_.count(from)) return out;
+    for (std::uint32_t s = from; s != to_; s = next_.at(s).first) out.push_back(graph_->entity_keys_[next_.at(s).second]);
     return out;
 }
 

@@ -41,9 +41,20 @@ public:
     std::span<const std::uint32_t> ordered() const { return order_; }
     std::uint32_t entities(std::uint32_t s) const { return cluster_entities_[cluster_[s]]; }
 
-    // The entities on a shortest path from seller `from` to seller `to` of
-    // the same cluster, in order (one entity when they share one).
-    std::vector<ValueKey> path(std::uint32_t from, std::uint32_t to) const;
+    // Shortest paths to seller `to` from every seller of its cluster: one
+    // breadth-first search; path(from) is then the entities from `from` to
+    // `to`, in order (one entity when they share one).
+    class PathsTo {
+    public:
+        std::vector<ValueKey> path(std::uint32_t from) const;
+
+    private:
+        friend class LinkGraph;
+        const LinkGraph* graph_ = nullptr;
+        std::uint32_t to_ = 0;
+        std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> next_;  // seller -> (seller, entity)
+    };
+    PathsTo paths_to(std::uint32_t to) const;
 
 private:
     std::uint32_t root(std::uint32_t x);

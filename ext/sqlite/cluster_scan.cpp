@@ -147,34 +147,42 @@ void ClusterScan::evaluate(std::vector<LinkedSeller*>& unit, std::optional<Time>
         s.own_closure = s.standing.closure_at;
         s.cluster = s.link_id >= 0 ? graph_.seller(graph_.cluster(static_cast<std::uint32_t>(s.link_id))) : s.seller;
     }
+    // The two earliest own closures (ties: the smaller seller; unit is in
+    // seller order): every member's linked closure is the first of them,
+    // the first's own is the second.
+    const LinkedSeller *first = nullptr, *second = nullptr;
+    for (const LinkedSeller* o : unit) {
+        if (!o->own_closure) continue;
+        if (!first || *o->own_closure < *first->own_closure) {
+            second = first;
+            first = o;
+        } else if (!second || *o->own_closure < *second->own_closure) {
+            second = o;
+        }
+    }
     for (LinkedSeller* s : unit) {
-        const LinkedSeller* closer = nullptr;  // earliest own closure of another member; ties: smallest seller
-        for (const LinkedSeller* o : unit)
-            if (o != s && o->own_closure && (!closer || *o->own_closure < *closer->own_closure)) closer = o;
+        const LinkedSeller* closer = s == first ? second : first;
         if (!closer) continue;
         s->linked_closure = closer->own_closure;
         s->linked_seller = closer->seller;
     }
-    if (!r.link_closes) return;
-    // Reasons first (a closer's reason is its own), then the closures.
-    std::vector<std::optional<std::string>> reasons(unit.size());
-    for (std::size_t m = 0; m < unit.size(); ++m) {
-        const LinkedSeller& s = *unit[m];
-        if (!s.linked_closure || (s.own_closure && *s.own_closure <= *s.linked_closure)) continue;
-        const auto closer = std::find_if(unit.begin(), unit.end(),
-                                         [&](const LinkedSeller* o) { return o->seller == *s.linked_seller; });
-        reasons[m] = linked_reason(s, **closer);
+    if (!r.link_closes || !first) return;
+    // Closed through a link: those whose linked closure comes before their
+    // own. Reasons name the entities on a shortest path to the closer (one
+    // search per closer: at most two).
+    std::optional<LinkGraph::PathsTo> to_first, to_second;
+    for (LinkedSeller* s : unit) {
+        if (!s->linked_closure || (s->own_closure && *s->own_closure <= *s->linked_closure)) continue;
+        const LinkedSeller& closer = s == first ? *second : *first;
+        auto& paths = s == first ? to_second : to_first;
+        if (!paths) paths = graph_.paths_to(static_cast<std::uint32_t>(closer.link_id));
+        s->closure_at = format_timestamp(*s->linked_closure);
+        s->reason = linked_reason(*s, closer, paths->path(static_cast<std::uint32_t>(s->link_id)));
     }
-    for (std::size_t m = 0; m < unit.size(); ++m)
-        if (reasons[m]) {
-            unit[m]->closure_at = format_timestamp(*unit[m]->linked_closure);
-            unit[m]->reason = reasons[m];
-        }
 }
 
-std::string ClusterScan::linked_reason(const LinkedSeller& s, const LinkedSeller& closer) const {
-    const std::vector<ValueKey> path =
-        graph_.path(static_cast<std::uint32_t>(s.link_id), static_cast<std::uint32_t>(closer.link_id));
+std::string ClusterScan::linked_reason(const LinkedSeller& s, const LinkedSeller& closer,
+                                       const std::vector<ValueKey>& path) const {
     std::string through;
     for (const ValueKey& e : path) through += fmt::format("{}{}", through.empty() ? "" : ", ", sql_literal(e.view()));
     return fmt::format("closed at {}: linked to seller {} through {} {} ({})", format_timestamp(*s.linked_closure),

@@ -71,7 +71,8 @@ public:
 
 private:
     void evaluate(std::vector<LinkedSeller*>& unit, std::optional<Time> as_of, bool ledger);
-    std::string linked_reason(const LinkedSeller& s, const LinkedSeller& closer) const;
+    std::string linked_reason(const LinkedSeller& s, const LinkedSeller& closer,
+                              const std::vector<ValueKey>& path) const;
 
     std::shared_ptr<const Ruleset> rules_;
     LinkGraph graph_;
