@@ -8,7 +8,6 @@
 
 #include "../core/standing_output.hpp"
 #include "links_reader.hpp"
-#include "seller_scan.hpp"
 #include "values.hpp"
 
 namespace penalty::glue {
@@ -73,10 +72,7 @@ void ClusterScan::run(Connection& conn, sqlite3_value* ruleset, sqlite3_value* s
         }
     std::sort(sellers_.begin(), sellers_.end(),
               [](const LinkedSeller& a, const LinkedSeller& b) { return compare(a.seller, b.seller) < 0; });
-    for (LinkedSeller& s : sellers_) {
-        s.link_id = graph_.find_seller(s.seller);
-        if (s.batch) check_codes(*rules_, *s.batch, [&](const Event& e) { return is_revoked(*s.batch, e, as_of); });
-    }
+    for (LinkedSeller& s : sellers_) s.link_id = graph_.find_seller(s.seller);
 
     // Cluster by cluster (a seller in no link row is a cluster of its own).
     std::unordered_map<std::uint32_t, std::vector<LinkedSeller*>> clusters;

@@ -17,7 +17,6 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
 
 bool SellerScan::next_seller() {
     if (!reader_.next(*rules_, revocations_until_, batch_)) return false;
-    check_codes(*rules_, batch_, [&](const Event& e) { return revoked(e); });
     ev_->reset(batch_.anchor);
     return true;
 }

@@ -3,9 +3,9 @@
 //
 // The source is read through SourceReader (one seller's events in memory
 // at a time); each seller's events go through one Evaluator, reset between
-// sellers. Every row read is checked (docs/model.md §3a), also rows after
-// as_of: an event whose code the ruleset lacks (§3.1) is an error as soon
-// as its seller is read, unless it is revoked.
+// sellers. Every row read is checked by the reader (docs/model.md §3a),
+// also rows after as_of: an event whose code the ruleset lacks (§3.1) is an
+// error as soon as it is read, unless it is revoked.
 #pragma once
 
 #include <memory>
@@ -16,19 +16,6 @@
 #include "source_reader.hpp"
 
 namespace penalty::glue {
-
-// §3.1 and §3a for the rows read: every event that is not revoked (per
-// `revoked`) must have a code with a version in force at its time.
-// Throws the engine's "unknown violation code" error.
-template <class Revoked>
-void check_codes(const Ruleset& rules, const SellerBatch& batch, Revoked revoked) {
-    for (const Event& e : batch.events) {
-        if (revoked(e)) continue;
-        if (e.code < 0) unknown_code_error(rules, batch.unknown[static_cast<std::size_t>(-1 - e.code)], e.at);
-        const Code& code = rules.codes[static_cast<std::size_t>(e.code)];
-        if (code.versions.front().valid_from > e.at) unknown_code_error(rules, code.name, e.at);  // no version yet
-    }
-}
 
 class SellerScan {
 public:

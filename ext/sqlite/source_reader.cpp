@@ -204,10 +204,11 @@ bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_un
         const ValueView code = view_of(sqlite3_column_value(st, 1));
         if (code.kind != Kind::Text) row_error(fmt::format("code is {}; expected TEXT", sql_literal(code)));
         e.code = lookup_code(rules, code.s);
-        if (e.code < 0) {
-            e.code = -1 - static_cast<std::int32_t>(out.unknown.size());
-            out.unknown.emplace_back(code.s);
-        } else if (points_col_ >= 0 && out.points.back()) {
+        // §3.1 for every row read that is not revoked (§3a), after as_of too.
+        if (e.code < 0) unknown_code_error(rules, code.s, e.at);
+        if (rules.codes[static_cast<std::size_t>(e.code)].versions.front().valid_from > e.at)
+            unknown_code_error(rules, code.s, e.at);  // no version in force yet
+        if (points_col_ >= 0 && out.points.back()) {
             const bool credit = rules.codes[static_cast<std::size_t>(e.code)].credit;
             const std::int64_t p = *out.points.back();
             if (credit ? p > 0 : p < 0)

@@ -47,7 +47,7 @@ struct SellerBatch {
     std::vector<std::optional<std::int64_t>> points;  // the source's per-case points (§3.5); empty without the column
     std::vector<std::optional<Time>> revoked_at;      // §3a; empty without the column
     std::optional<Time> anchor;             // anchor_at (§3a), read when the ruleset has a cycle track
-    std::vector<std::string> unknown;       // unknown codes, by -1 - Event::code
+    std::vector<std::string> unknown;       // codes of revoked rows (not looked up), by -1 - Event::code
 
     std::optional<std::int64_t> points_of(const Event& e) const {
         return points.empty() ? std::nullopt : points[e.seq];
@@ -66,7 +66,9 @@ public:
     void start(sqlite3* db, std::string_view source, const ValueView& seller);
 
     // Reads the next seller's events, resolving codes in `rules`; returns
-    // false at the end. Throws Error naming the row for a bad value: a
+    // false at the end. Throws the engine's "unknown violation code" error
+    // for a code the ruleset lacks (or has no version of yet), and Error
+    // naming the row for a bad value: a
     // timestamp, a non-text code, per-case points that are not INTEGER (or
     // of the wrong sign for the code), revoked_at before occurred_at, and
     // anchor_at missing or differing within the seller (cycle tracks only).
