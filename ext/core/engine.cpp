@@ -83,13 +83,13 @@ void Evaluator::reset(std::optional<Time> anchor, SharedRecord* shared) {
 }
 
 // §3.2: an event at `at` is recent at x while x < add(at, repeat_days).
-inline Time Evaluator::recent_until(Time at) const {
+[[gnu::always_inline]] inline Time Evaluator::recent_until(Time at) const {
     if (!rules_.repeat) return INT64_MAX;
     if (repeat_seconds_) return at + repeat_seconds_;  // exact units: no calendar (bounded: no overflow)
     return add_duration(at, *rules_.repeat, rules_.tz_offset);
 }
 
-inline void Evaluator::remember(Window& w, Time at) const {
+[[gnu::always_inline]] inline void Evaluator::remember(Window& w, Time at) const {
     w.end.push_back(recent_until(at));
     if (calendar_lookback_) std::push_heap(w.end.begin(), w.end.end(), std::greater<>());
 }
@@ -194,7 +194,7 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
 
 // Brings track k to `at`: a new calendar period (with its carried opening
 // balance), and entries whose end has come leave the balance.
-inline void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
+[[gnu::always_inline]] inline void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
     const Track& t = rules_.tracks[k];
     TrackState& s = tracks_[k];
     if (calendar_period(t.period) && !(s.has_period && at < s.period_end)) {
@@ -240,7 +240,7 @@ void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
 
 // §3.7: the thresholds of `track` crossed from e.before to e.after, into
 // fired_, and the seller's sanctions.
-void Evaluator::fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e) {
+[[gnu::always_inline]] inline void Evaluator::fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e) {
     if (e.after <= e.before) return;  // nothing crossed
     // Without `every` the thresholds crossed are a run: before < points <= after.
     auto first = track.thresholds.begin();
@@ -364,8 +364,10 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
         const Time own = add_duration(at, *v.expires, rules_.tz_offset);
         e.expires = e.expires ? std::min(*e.expires, own) : own;
     }
-    ts.entries.push_back({at, e.points});
-    if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
+    if (track.keeps_entries) {
+        ts.entries.push_back({at, e.points});
+        if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
+    }
     remember(*record_, at);
     remember(same, at);
     code_last_[id] = at;

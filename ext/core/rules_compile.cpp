@@ -335,6 +335,12 @@ Compiled compile_ruleset(const RawRules& raw) {
                   [](const RepeatStep& a, const RepeatStep& b) { return a.nth < b.nth; });
         rs->codes.push_back(std::move(c));
     }
+    // A track follows each event's points when they can leave it one by one:
+    // a rolling window, a per-event expiry, or credits taking oldest first.
+    for (Track& t : rs->tracks) t.keeps_entries = t.period == Period::Rolling;
+    for (const Code& c : rs->codes)
+        for (const ViolationVersion& v : c.versions)
+            if (c.credit || v.expires) rs->tracks[v.track].keeps_entries = true;
     // codes is final now: the index may point into it.
     for (std::size_t k = 0; k < rs->codes.size(); ++k)
         rs->code_index.emplace(rs->codes[k].name, static_cast<std::int32_t>(k));

@@ -42,6 +42,7 @@ struct Track {
     Duration period_days;                // Rolling and Cycle only
     std::vector<Threshold> thresholds;   // ascending points
     bool repeating = false;              // some threshold has `every`
+    bool keeps_entries = false;          // each event's points are tracked: rolling, expiry or credits
     std::optional<std::int64_t> daily_cap;  // §3.5a
     std::optional<Duration> merge;       // §3.2a, per track
     std::vector<CarryStep> carries;      // ascending min_points; calendar periods only

@@ -113,7 +113,7 @@ std::optional<Time> SourceReader::time_column(int col, const char* name, bool nu
 }
 
 // Appends the event `e` of the current row, with its rowid.
-inline void SourceReader::push_row(Event& e, sqlite3_stmt* st, SellerBatch& out) {
+[[gnu::always_inline]] inline void SourceReader::push_row(Event& e, sqlite3_stmt* st, SellerBatch& out) {
         if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
         e.seq = static_cast<std::uint32_t>(out.events.size());
         if (has_rowid_) {
