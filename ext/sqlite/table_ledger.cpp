@@ -75,16 +75,21 @@ struct Ledger {
         void column(sqlite3_context* ctx, int col) const {
             const SellerBatch& b = *batch_;
             const Event& e = b.events[pos_];
-            if (revoked_ && col != kSeller && col != kEventRowid && col != kOccurredAt) return revoked_column(ctx, col);
-            const LedgerEntry& x = *entry_;
+            switch (static_cast<Column>(col)) {  // the columns every row has, revoked or not
+                case kSeller: return sqlite3_result_value(ctx, b.seller);
+                case kEventRowid:
+                    if (b.rowids.empty()) return sqlite3_result_null(ctx);
+                    return sqlite3_result_int64(ctx, b.rowids[e.seq]);
+                case kOccurredAt: return result_text(ctx, format_timestamp(e.at));
+                default: break;
+            }
+            if (revoked_) return revoked_column(ctx, col);
+            const LedgerEntry& x = *entry_;  // set for every row that is not revoked
             const Ruleset& r = linked_ ? clusters_.rules() : scan_.rules();
             switch (static_cast<Column>(col)) {
-                case kSeller: sqlite3_result_value(ctx, b.seller); break;
+                case kSeller:
                 case kEventRowid:
-                    if (b.rowids.empty()) sqlite3_result_null(ctx);
-                    else sqlite3_result_int64(ctx, b.rowids[e.seq]);
-                    break;
-                case kOccurredAt: result_text(ctx, format_timestamp(e.at)); break;
+                case kOccurredAt: break;  // above
                 case kCode: result_text(ctx, r.codes[static_cast<std::size_t>(e.code)].name); break;
                 case kTrack: result_text(ctx, r.tracks[x.track].name); break;
                 case kStatus: sqlite3_result_text(ctx, status_name(x.status), -1, SQLITE_STATIC); break;
