@@ -52,6 +52,8 @@
 //     penalty_standings(r, 'v', as_of, 'lk') = those of
 //     penalty_standings(r, 'v', as_of).
 //
+// Set PENALTY_FUZZ_TRACE=1 to print every statement an input runs (a reproduction as SQL).
+//
 // Build: cmake --preset fuzz && cmake --build build-fuzz --target fuzz_penalty
 // Run:   build-fuzz/fuzz_penalty -max_total_time=300 -rss_limit_mb=2048 /tmp/corpus-new fuzz/corpus
 // (clang 16 or later: ext/ uses parenthesized aggregate initialisation, which clang 14 lacks;
@@ -531,6 +533,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     sqlite3* db = nullptr;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 0;
+    if (std::getenv("PENALTY_FUZZ_TRACE")) {  // print every statement as run, to reproduce a finding as SQL
+        sqlite3_trace_v2(db, SQLITE_TRACE_STMT, [](unsigned, void*, void* p, void*) {
+            char* sql = sqlite3_expanded_sql(static_cast<sqlite3_stmt*>(p));
+            std::fprintf(stderr, "%s;\n", sql ? sql : "");
+            sqlite3_free(sql);
+            return 0;
+        }, nullptr);
+    }
     sqlite3_exec(db, "PRAGMA ignore_check_constraints = ON; SELECT penalty_install();", nullptr, nullptr, nullptr);
     insert_rules(db, in);
     const Source src = make_source(db, in);
