@@ -37,6 +37,23 @@
 //     aggregates never see per-case points or revocations (§3a). anchor_at
 //     is only read for cycle tracks, which are excluded above.
 //
+// Links (docs/model.md §6): every input also builds a links source lk(seller_id,
+// entity) (make_links: the events' seller ids mostly, 1.0 / '1' / NULL now and
+// then, shared entities of every type, sometimes NULL; sometimes a view of a
+// table lk_rows, rarely without its entity column), copies the rules of 'r' to
+// 'rc' (prior_scope 'cluster', link_closes 1) and 'rs' (prior_scope 'seller',
+// link_closes 1), and calls penalty_clusters, penalty_standings and
+// penalty_ledger with it, whole and pushed down. Invariants (check_links, as of
+// the same two instants, compared only when the calls succeed):
+//   - each seller_id of penalty_clusters('lk') appears once, and its cluster is
+//     a seller_id of penalty_clusters('lk') whose own cluster is itself;
+//   - with prior_scope 'seller' (rulesets 'r' and 'rs'), links change only
+//     closures (§6.3): for each seller with events, points of
+//     penalty_standings(r, 'v', as_of, 'lk') = those of
+//     penalty_standings(r, 'v', as_of).
+//
+// Set PENALTY_FUZZ_TRACE=1 to print every statement an input runs (a reproduction as SQL).
+//
 // Build: cmake --preset fuzz && cmake --build build-fuzz --target fuzz_penalty
 // Run:   build-fuzz/fuzz_penalty -max_total_time=300 -rss_limit_mb=2048 /tmp/corpus-new fuzz/corpus
 // (clang 16 or later: ext/ uses parenthesized aggregate initialisation, which clang 14 lacks;
@@ -397,6 +414,114 @@ void check_agreement(sqlite3* db, const Source& src, const std::string& as_of) {
     sqlite3_finalize(st);
 }
 
+// The links source lk(seller_id, entity) (docs/model.md §6): seller ids mostly those of
+// the events (1..4, and 5, a seller only in links), now and then 1.0, '1', NULL or anything;
+// entities of a small shared vocabulary of every SQL type, sometimes NULL or anything. By
+// flags of the input lk is sometimes a view of a table lk_rows, and rarely lacks its entity
+// column (every call with lk must then fail cleanly).
+void make_links(sqlite3* db, FuzzedDataProvider& in) {
+    const unsigned flags = in.ConsumeIntegral<std::uint8_t>();
+    const bool view = (flags & 1) != 0, missing = (flags & 0x70) == 0x70, odd_case = (flags & 2) != 0;
+    const std::string table = view ? "lk_rows" : "lk";
+    std::string ddl = "CREATE TABLE " + table + "(" + (odd_case ? "Seller_Id, " : "seller_id, ") +
+                      (missing ? "phone" : odd_case ? "ENTITY" : "entity") + ");";
+    if (view) ddl += "CREATE VIEW lk AS SELECT * FROM lk_rows;";
+    sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr);
+    const int rows = in.ConsumeIntegralInRange(0, 16);
+    for (int k = 0; k < rows; ++k) {
+        exec(db, "INSERT INTO " + table + " VALUES(?, ?)", in, [](sqlite3_stmt* st, FuzzedDataProvider& f) {
+            const int seller = f.ConsumeIntegralInRange<int>(1, 5);
+            switch (f.ConsumeIntegralInRange<int>(0, 19)) {
+                case 0: bind_any(st, 1, f); break;
+                case 1: sqlite3_bind_double(st, 1, 1.0); break;
+                case 2: bind_text(st, 1, "1"); break;
+                case 3: sqlite3_bind_null(st, 1); break;
+                case 4: sqlite3_bind_double(st, 1, seller); break;
+                default: sqlite3_bind_int(st, 1, seller);
+            }
+            switch (f.ConsumeIntegralInRange<int>(0, 15)) {
+                case 0: bind_any(st, 2, f); break;
+                case 1: sqlite3_bind_null(st, 2); break;
+                case 2: sqlite3_bind_int(st, 2, f.ConsumeIntegralInRange<int>(1, 3)); break;
+                case 3: sqlite3_bind_double(st, 2, f.ConsumeIntegralInRange<int>(1, 3)); break;
+                case 4: sqlite3_bind_blob(st, 2, "e1", 2, SQLITE_STATIC); break;
+                default: bind_text(st, 2, pick(f, std::vector<std::string>{"e1", "e2", "e3", "e4", "1", ""}));
+            }
+        });
+    }
+}
+
+// Copies the rules of 'r' to 'rc' (prior_scope 'cluster', link_closes 1) and to 'rs'
+// (prior_scope 'seller', link_closes 1), so both settings are exercised with valid rules.
+void copy_rulesets(sqlite3* db) {
+    static const char* tables[] = {"penalty_ruleset", "penalty_track", "penalty_carry", "penalty_violation",
+                                   "penalty_repeat", "penalty_threshold", "penalty_level"};
+    for (const char* to : {"rc", "rs"}) {
+        for (const char* t : tables) {
+            sqlite3_stmt* st = nullptr;
+            std::string cols, sel;
+            if (sqlite3_prepare_v2(db, (std::string("SELECT name FROM pragma_table_info('") + t + "')").c_str(), -1,
+                                   &st, nullptr) == SQLITE_OK) {
+                while (sqlite3_step(st) == SQLITE_ROW) {
+                    const std::string c = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+                    if (!cols.empty()) { cols += ", "; sel += ", "; }
+                    cols += "\"" + c + "\"";
+                    sel += c == "ruleset" ? std::string("'") + to + "'" : "\"" + c + "\"";
+                }
+            }
+            sqlite3_finalize(st);
+            if (cols.empty()) continue;
+            const std::string sql = std::string("INSERT OR IGNORE INTO ") + t + "(" + cols + ") SELECT " + sel +
+                                    " FROM " + t + " WHERE ruleset = 'r'";
+            sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+        }
+    }
+    sqlite3_exec(db,
+                 "UPDATE penalty_ruleset SET prior_scope = 'cluster', link_closes = 1 WHERE ruleset = 'rc';"
+                 "UPDATE penalty_ruleset SET prior_scope = 'seller', link_closes = 1 WHERE ruleset = 'rs';",
+                 nullptr, nullptr, nullptr);
+}
+
+// Invariants of links (checked whenever the calls succeed):
+//   - every seller_id of penalty_clusters('lk') appears once, and its cluster is a
+//     seller_id of penalty_clusters('lk') whose own cluster is itself (a fixed point);
+//   - with prior_scope 'seller', links change only closures (§6.3): for each seller with
+//     events, the points of penalty_standings(r, 'v', as_of, 'lk') equal those of
+//     penalty_standings(r, 'v', as_of).
+void check_links(sqlite3* db, const std::string& as_of) {
+    const auto fail_if = [db](const std::string& sql, const std::string& p1, const std::string& p2,
+                              const char* what) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+            std::fprintf(stderr, "check_links: %s\n", sqlite3_errmsg(db));
+            std::abort();  // the check itself must always compile
+        }
+        if (!p1.empty()) bind_text(st, 1, p1);
+        if (!p2.empty()) bind_text(st, 2, p2);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0) {
+            std::fprintf(stderr, "%s %s %s: %s\n", what, p1.c_str(), p2.c_str(),
+                         reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
+            std::abort();
+        }
+        sqlite3_finalize(st);
+    };
+    fail_if("WITH c AS (SELECT seller_id, cluster FROM penalty_clusters('lk')) "
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM c GROUP BY seller_id HAVING count(*) > 1)) + "
+            "(SELECT count(*) FROM c AS x WHERE NOT EXISTS (SELECT 1 FROM c AS y WHERE y.seller_id = x.cluster "
+            "AND y.cluster = y.seller_id)), "
+            "(SELECT group_concat(quote(seller_id) || ' -> ' || quote(cluster), ', ') FROM c)",
+            "", "", "penalty_clusters('lk'): duplicate seller_id or cluster not a fixed point:");
+    for (const char* r : {"r", "rs"}) {
+        fail_if("WITH a AS (SELECT seller_id, points FROM penalty_standings(?1, 'v', ?2)), "
+                "b AS (SELECT seller_id, points FROM penalty_standings(?1, 'v', ?2, 'lk')) "
+                "SELECT count(*), group_concat(quote(a.seller_id) || ': ' || a.points || ' vs ' || b.points, '; ') "
+                "FROM a JOIN b ON a.seller_id = b.seller_id "
+                "WHERE a.points IS NOT b.points "
+                "AND (SELECT prior_scope FROM penalty_ruleset WHERE ruleset = ?1) = 'seller'",
+                r, as_of, "penalty_standings with and without links 'lk' disagree on points (ruleset, as_of):");
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -408,9 +533,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     sqlite3* db = nullptr;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 0;
+    if (std::getenv("PENALTY_FUZZ_TRACE")) {  // print every statement as run, to reproduce a finding as SQL
+        sqlite3_trace_v2(db, SQLITE_TRACE_STMT, [](unsigned, void*, void* p, void*) {
+            char* sql = sqlite3_expanded_sql(static_cast<sqlite3_stmt*>(p));
+            std::fprintf(stderr, "%s;\n", sql ? sql : "");
+            sqlite3_free(sql);
+            return 0;
+        }, nullptr);
+    }
     sqlite3_exec(db, "PRAGMA ignore_check_constraints = ON; SELECT penalty_install();", nullptr, nullptr, nullptr);
     insert_rules(db, in);
     const Source src = make_source(db, in);
+    make_links(db, in);
+    copy_rulesets(db);
     const std::string check_as_of = utc_text(instant(in), "%Y-%m-%d %H:%M:%S");
 
     // Each call with the kinds of its parameters: R a ruleset ('r' mostly), S a source ('v' mostly),
@@ -430,6 +565,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {"SELECT * FROM penalty_standings('r', 'v', ?) WHERE seller_id = ?", "TI"},
         {"SELECT * FROM penalty_ledger('r', 'v') WHERE seller_id IN (?, ?)", "II"},
         {"SELECT * FROM penalty_ledger('r', 'v', ?) WHERE seller_id = ?", "TI"},
+        {"SELECT * FROM penalty_clusters(?)", "L"},
+        {"SELECT * FROM penalty_clusters('lk') WHERE seller_id = ?", "I"},
+        {"SELECT * FROM penalty_clusters('lk') WHERE seller_id IN (?, ?)", "II"},
+        {"SELECT * FROM penalty_standings(?, ?, ?, ?)", "RSTL"},
+        {"SELECT * FROM penalty_standings(?, 'v', ?, 'lk') WHERE seller_id = ?", "RTI"},
+        {"SELECT * FROM penalty_ledger(?, ?, ?, ?)", "RSTL"},
+        {"SELECT * FROM penalty_ledger(?, 'v', ?, 'lk') WHERE seller_id = ?", "RTI"},
+        {"SELECT * FROM penalty_ledger(?, 'v', NULL, 'lk') WHERE seller_id IN (?, ?)", "RII"},
         {"SELECT penalty_install()", ""},
     };
     while (in.remaining_bytes() > 0) {
@@ -438,19 +581,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (std::size_t p = 0; p < kinds.size(); ++p) {
                 const int i = static_cast<int>(p) + 1;
                 switch (kinds[p]) {
-                    case 'R': bind_name(st, i, f, {"r", "r", "r", "s"}); break;
+                    case 'R': bind_name(st, i, f, {"r", "r", "r", "rc", "rc", "rs", "s"}); break;
+                    case 'L': bind_name(st, i, f, {"lk", "lk", "lk", "lk_rows", "v", "nosuch"}); break;
                     case 'S': bind_name(st, i, f, {"v", "v", "v", "v_rows", "penalty_track", "nosuch"}); break;
                     case 'T': bind_timestamp(st, i, f); break;
                     case 'C': bind_name(st, i, f, kCodes); break;
                     case 'K': bind_name(st, i, f, kTracks); break;
                     case 'N': bind_int(st, i, f, -5, 100); break;
-                    default: bind_int(st, i, f, 1, 4); break;
+                    default: bind_int(st, i, f, 1, 5); break;
                 }
             }
         });
     }
     check_agreement(db, src, "2030-01-01");
     check_agreement(db, src, check_as_of);
+    check_links(db, "2030-01-01");
+    check_links(db, check_as_of);
     sqlite3_close(db);
     return 0;
 }
