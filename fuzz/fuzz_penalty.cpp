@@ -56,8 +56,7 @@
 //
 // Build: cmake --preset fuzz && cmake --build build-fuzz --target fuzz_penalty
 // Run:   build-fuzz/fuzz_penalty -max_total_time=300 -rss_limit_mb=2048 /tmp/corpus-new fuzz/corpus
-// (clang 16 or later: ext/ uses parenthesized aggregate initialisation, which clang 14 lacks;
-// on Debian 12 configure with -DCMAKE_CXX_COMPILER=clang++-16)
+// (Debian 12's clang 14, as ./run.sh test installs it.)
 #include <fuzzer/FuzzedDataProvider.h>
 #include <sqlite3.h>
 
