@@ -35,44 +35,17 @@
 
 #include <fmt/format.h>
 
+#include "bench_db.hpp"
+
 namespace {
 
-[[noreturn]] void die(const std::string& msg) {
-    fmt::print(stderr, "penalty_links_bench: {}\n", msg);
-    std::exit(1);
-}
+const bench::Db kDb("penalty_links_bench");
 
-void exec(sqlite3* db, const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) die(fmt::format("{}: {}", sql.substr(0, 80), err));
-}
-
-sqlite3* open_db(const std::string& path, const std::string& module) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("cannot open " + path);
-    sqlite3_enable_load_extension(db, 1);
-    char* err = nullptr;
-    if (sqlite3_load_extension(db, module.c_str(), nullptr, &err) != SQLITE_OK) die(std::string("load: ") + err);
-    return db;
-}
-
+[[noreturn]] void die(const std::string& msg) { kDb.die(msg); }
+void exec(sqlite3* db, const std::string& sql) { kDb.exec(db, sql); }
+sqlite3* open_db(const std::string& path, const std::string& module) { return kDb.open(path, module); }
 std::string one_row(sqlite3* db, const std::string& sql, const std::vector<std::string>& binds = {}) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) die(sqlite3_errmsg(db));
-    for (std::size_t k = 0; k < binds.size(); ++k)
-        sqlite3_bind_text(st, static_cast<int>(k + 1), binds[k].c_str(), -1, SQLITE_TRANSIENT);
-    std::string out;
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        for (int c = 0; c < sqlite3_column_count(st); ++c) {
-            const unsigned char* t = sqlite3_column_text(st, c);
-            out += (c ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-        }
-    } else if (rc != SQLITE_DONE) {
-        die(sqlite3_errmsg(db));
-    }
-    sqlite3_finalize(st);
-    return out;
+    return kDb.one_row(db, sql, binds);
 }
 
 void fill_links(sqlite3* db, const std::string& table, std::int64_t rows, std::uint64_t seed) {
@@ -97,42 +70,10 @@ void fill_links(sqlite3* db, const std::string& table, std::int64_t rows, std::u
     exec(db, fmt::format("CREATE INDEX {0}_seller ON {0}(seller_id); CREATE INDEX {0}_entity ON {0}(entity)", table));
 }
 
-struct Result {
-    double seconds = 0;
-    long max_rss_kb = 0;
-    std::string answer;
-};
-
+using Result = bench::Db::Result;
 template <class F>
 Result in_child(F work) {
-    int fd[2];
-    if (pipe(fd) != 0) die("pipe");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        const auto t0 = std::chrono::steady_clock::now();
-        const std::string answer = work();
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const std::string msg = fmt::format("{}\n{}", s, answer);
-        if (write(fd[1], msg.data(), msg.size()) < 0) _exit(1);
-        _exit(0);
-    }
-    close(fd[1]);
-    std::string msg;
-    char buf[4096];
-    ssize_t got;
-    while ((got = read(fd[0], buf, sizeof buf)) > 0) msg.append(buf, static_cast<std::size_t>(got));
-    close(fd[0]);
-    int status = 0;
-    struct rusage ru {};
-    wait4(pid, &status, 0, &ru);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("a benchmark child failed");
-    Result r;
-    const auto nl = msg.find('\n');
-    r.seconds = std::stod(msg.substr(0, nl));
-    r.answer = msg.substr(nl + 1);
-    r.max_rss_kb = ru.ru_maxrss;
-    return r;
+    return kDb.in_child(work);
 }
 
 }  // namespace
