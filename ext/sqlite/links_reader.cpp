@@ -68,12 +68,14 @@ LinkGraph read_cluster(sqlite3* db, std::string_view links, sqlite3_value* selle
     LinksQuery by_entity(db, links, " WHERE entity = ?1 COLLATE BINARY");
     LinkGraph g;
     std::unordered_set<ValueKey, ValueKeyHash> sellers_seen, entities_seen;
-    std::vector<sqlite3_value*> sellers{sqlite3_value_dup(seller)}, entities;
+    std::vector<sqlite3_value*> sellers, entities;
     auto free_all = [&] {
         for (sqlite3_value* v : sellers) sqlite3_value_free(v);
         for (sqlite3_value* v : entities) sqlite3_value_free(v);
     };
     try {
+        sellers.push_back(nullptr);
+        sellers.back() = sqlite3_value_dup(seller);
         if (!sellers.back()) throw std::bad_alloc();
         sellers_seen.insert(ValueKey::of(view_of(seller)));
         std::size_t next_seller = 0, next_entity = 0;
@@ -83,9 +85,9 @@ LinkGraph read_cluster(sqlite3* db, std::string_view links, sqlite3_value* selle
             auto add = [&](LinksQuery& q, int col, std::unordered_set<ValueKey, ValueKeyHash>& seen,
                            std::vector<sqlite3_value*>& queue, const ValueView& v) {
                 if (!seen.insert(ValueKey::of(v)).second) return;
-                sqlite3_value* copy = sqlite3_value_dup(q.column(col));
-                if (!copy) throw std::bad_alloc();
-                queue.push_back(copy);
+                queue.push_back(nullptr);  // room first: the copy is owned by the queue at once
+                queue.back() = sqlite3_value_dup(q.column(col));
+                if (!queue.back()) throw std::bad_alloc();
             };
             if (next_seller < sellers.size()) {
                 by_seller.each(sellers[next_seller++], [&](const ValueView& s, const ValueView& e) {
