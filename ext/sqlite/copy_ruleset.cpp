@@ -103,11 +103,39 @@ sqlite3_int64 copy(sqlite3* db, std::string_view from, std::string_view to) {
     return copied;
 }
 
-void exec(sqlite3* db, const std::string& sql, std::string_view doing) {
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-    check_rc(db, rc, doing);
-}
+// The statements that open, commit and undo the copy's savepoint, prepared
+// before it opens: undoing then needs no new statement (no allocation to
+// fail when memory ran out).
+struct Transaction {
+    Statement open, release, rollback_to, rollback;
+    bool was_autocommit = false;
+
+    explicit Transaction(sqlite3* db) {
+        prepare(db, fmt::format("SAVEPOINT {}", kSavepoint), open, "preparing the copy");
+        prepare(db, fmt::format("RELEASE {}", kSavepoint), release, "preparing the copy");
+        prepare(db, fmt::format("ROLLBACK TO {}", kSavepoint), rollback_to, "preparing the copy");
+        prepare(db, "ROLLBACK", rollback, "preparing the copy");
+        was_autocommit = sqlite3_get_autocommit(db) != 0;
+    }
+
+    // Runs `st` once; its result code.
+    static int run(Statement& st) {
+        const int rc = sqlite3_step(st.get());
+        sqlite3_reset(st.get());  // its code repeats the step's
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+
+    // Rolls the savepoint back and closes it. Where the savepoint began the
+    // transaction and is still open (a RELEASE that failed, say), the whole
+    // transaction is rolled back: it holds nothing but the copy. Returns
+    // whether the connection is as it was before the copy (as far as it can
+    // tell: SQLite may already have rolled back the caller's transaction).
+    bool undo(sqlite3* db) {
+        if (run(rollback_to) == SQLITE_OK) run(release);
+        if (was_autocommit && !sqlite3_get_autocommit(db)) run(rollback);
+        return !was_autocommit || sqlite3_get_autocommit(db);
+    }
+};
 
 }  // namespace
 
@@ -115,28 +143,27 @@ sqlite3_int64 copy_ruleset(sqlite3* db, std::string_view from, std::string_view 
     if (from == to)
         throw Error(fmt::format("arguments 'from' and 'to' are both {}; expected two different ruleset names",
                                 literal(from)));
-    {
-        const int rc = sqlite3_exec(db, fmt::format("SAVEPOINT {}", kSavepoint).c_str(), nullptr, nullptr, nullptr);
+    Transaction tx(db);
+    if (const int rc = Transaction::run(tx.open); rc != SQLITE_OK) {
         if (rc == SQLITE_NOMEM) throw std::bad_alloc();
         // SQLite refuses a savepoint while a statement that writes runs
         // (INSERT ... SELECT penalty_copy_ruleset(...), a trigger).
-        if (rc != SQLITE_OK)
-            throw Error(fmt::format("cannot open a savepoint ({}); call it in a SELECT of its own: "
-                                    "SELECT penalty_copy_ruleset({}, {})",
-                                    sqlite3_errmsg(db), literal(from), literal(to)));
+        throw Error(fmt::format("cannot open a savepoint ({}); call it in a SELECT of its own: "
+                                "SELECT penalty_copy_ruleset({}, {})",
+                                sqlite3_errmsg(db), literal(from), literal(to)));
     }
     sqlite3_int64 copied = 0;
     try {
         copied = copy(db, from, to);
         // A RELEASE that fails (SQLITE_BUSY committing) keeps the savepoint.
-        exec(db, fmt::format("RELEASE {}", kSavepoint), "committing the copy");
+        const int rc = Transaction::run(tx.release);
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        check_rc(db, rc, "committing the copy");
     } catch (...) {
-        const std::exception_ptr failure = std::current_exception();
-        const int rc = sqlite3_exec(db, fmt::format("ROLLBACK TO {0}; RELEASE {0}", kSavepoint).c_str(), nullptr,
-                                    nullptr, nullptr);
-        if (rc != SQLITE_OK)
-            throw SqliteError(rc, fmt::format("undoing a failed copy: {}", sqlite3_errmsg(db)));
-        std::rethrow_exception(failure);
+        if (!tx.undo(db))
+            throw SqliteError(SQLITE_ERROR, fmt::format("the failed copy could not be undone ({}); run ROLLBACK",
+                                                        sqlite3_errmsg(db)));
+        throw;
     }
     return copied;
 }

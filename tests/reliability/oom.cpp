@@ -4,13 +4,16 @@
 // N = 1, 2, 3, ..., a fresh database is prepared (allocator disarmed), the
 // query runs with the allocator armed, and it must end in SQLITE_NOMEM or
 // in the right answer, never in another error, a crash or a leak
-// (LeakSanitizer in the sanitizer build). N stops growing once a run succeeds with no failure.
+// (LeakSanitizer in the sanitizer build), nor leave a transaction open (nor,
+// for penalty_copy_ruleset, part of a copy). N stops growing once a run
+// succeeds with no failure.
 // PENALTY_OOM_SHOW=1 prints each query's right answer (to check the fixtures).
 #include <sqlite3.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 #include <vector>
@@ -114,6 +117,8 @@ const char* kQueries[] = {
     "SELECT * FROM penalty_standings('r','v','2018-01-01') WHERE seller_id IN (2, 3)",
     "SELECT * FROM penalty_check('bad')",
     "SELECT * FROM penalty_check('r')",
+    "SELECT penalty_copy_ruleset('r','r2')",
+    "SELECT * FROM penalty_standings('r','main.v','2018-01-01') WHERE seller_id = 2",
 };
 
 // A rule table as an older release made it, with rows and a view over it:
@@ -156,6 +161,13 @@ const char* kQueriesLinks[] = {
     "SELECT * FROM penalty_standings('lc','lv','2017-12-31','lk') WHERE seller_id = 'B'",
     "SELECT * FROM penalty_ledger('lc','lv',NULL,'lk')",
 };
+
+// The rows of ruleset 'r2' in every rule table (penalty_copy_ruleset's copy).
+const char* kCopiedRows =
+    "SELECT (SELECT count(*) FROM penalty_ruleset WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_track WHERE ruleset = 'r2')"
+    " + (SELECT count(*) FROM penalty_carry WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_violation WHERE ruleset = 'r2')"
+    " + (SELECT count(*) FROM penalty_repeat WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_threshold WHERE ruleset = 'r2')"
+    " + (SELECT count(*) FROM penalty_level WHERE ruleset = 'r2')";
 
 // The harness's own allocations must not count: Pause disarms the
 // countdown for its scope and restores it after.
@@ -240,7 +252,19 @@ int main() {
             g_countdown = n;
             const std::string got = run(db, sql);
             g_countdown = -1;
+            // No query leaves a transaction open; a copy is whole or absent (its
+            // answer can fail after it committed).
+            std::string after = sqlite3_get_autocommit(db) ? "" : "a transaction left open";
+            if (got != expected && std::strstr(sql, "penalty_copy_ruleset")) {
+                const std::string rows = run(db, kCopiedRows);  // the answer is the rows copied
+                if (rows != "0\n" && rows != expected) after = "a copy left in part: " + rows;
+            }
             sqlite3_close(db);
+            if (!after.empty()) {
+                std::printf("FAIL %s at N=%ld: %s\n", sql, n, after.c_str());
+                ok = false;
+                break;
+            }
             ++runs;
             if (got != expected) {
                 ++errors;
