@@ -39,3 +39,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libsqlite3-0 (>= 3.34.0)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3, libsqlite3-dev")
 include(CPack)
+
+# The Python wheel (python/README.md): build/python/sqlite_penalty-*.whl.
+add_custom_target(python_wheel
+  COMMAND bash ${PROJECT_SOURCE_DIR}/python/build_wheel.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION}
+               ${PROJECT_BINARY_DIR}/python
+  DEPENDS penalty
+  COMMENT "Building the Python wheel into ${PROJECT_BINARY_DIR}/python"
+  VERBATIM)
