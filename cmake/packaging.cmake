@@ -47,3 +47,10 @@ add_custom_target(python_wheel
   DEPENDS penalty
   COMMENT "Building the Python wheel into ${PROJECT_BINARY_DIR}/python"
   VERBATIM)
+
+# The npm package (npm/README.md): build/npm/sqlite-penalty-<version>.tgz.
+add_custom_target(npm_package
+  COMMAND bash ${PROJECT_SOURCE_DIR}/npm/build.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION} ${PROJECT_BINARY_DIR}/npm
+  DEPENDS penalty
+  COMMENT "Packing the npm package into ${PROJECT_BINARY_DIR}/npm"
+  VERBATIM)
