@@ -42,7 +42,8 @@ def loadable_path():
 
 def load(conn):
     """Loads the penalty extension into `conn`. Extension loading is enabled
-    only for the call and disabled again, as it was. When neither
+    for the call and off afterwards (even where it was on when the connection
+    was opened, as with Debian's libsqlite3: docs/troubleshooting.md). When neither
     PENALTY_LOADABLE nor a bundled module names it and the dynamic loader
     does not find "penalty", the sqlite3.OperationalError says what to do."""
     if not hasattr(conn, "enable_load_extension"):
