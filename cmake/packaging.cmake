@@ -1,5 +1,7 @@
-# packaging.cmake — CPack configuration of the Debian package
-# (`cpack -G DEB --config build/CPackConfig.cmake`; tests/packaging/deb_test.sh).
+# packaging.cmake — the packages: the CPack configuration of the Debian
+# package (`cd build && cpack -G DEB`; tests/packaging/deb_test.sh), and the
+# targets python_wheel (python/build_wheel.sh) and npm_package (npm/build.sh),
+# not built by default.
 #
 # The package is named libsqlite3-mod-penalty, after Debian's own SQLite
 # extension packages (libsqlite3-mod-spatialite, libsqlite3-mod-ceph, ...):
