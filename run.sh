@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
-test_packages=(python3 clang libclang-rt-dev)
+test_packages=(python3 clang libclang-rt-dev dpkg-dev python3-build python3-setuptools python3-wheel python3-venv)
 
 setup() {
   local missing=()
