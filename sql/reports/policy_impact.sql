@@ -1,31 +1,62 @@
--- policy_impact.sql — what-if: which shops a proposed ruleset would close
--- that the current one does not, and the reverse.
+-- policy_impact.sql — what-if: copies the current ruleset to a proposed one
+-- with penalty_copy_ruleset, changes the copy with UPDATE (the proposal
+-- below: harassment costs 16 points instead of 12; edit those UPDATEs to
+-- try another), and lists the shops the proposal would close that the
+-- current rules do not, and the reverse.
 --
---   sqlite3 marketplace.db -cmd '.load build/penalty' < sql/reports/policy_impact.sql
+--   sqlite3 -box marketplace.db -cmd '.load build/penalty' < sql/reports/policy_impact.sql
+--   (or -csv, -json, -line, -markdown ...: the report sets no output mode)
 --   parameters (sqlite3 shell: .parameter set @as_of "'2018-01-01'", with the SQL quotes
 --   inside the shell's: the value is an SQL expression):
 --               @as_of     default '2017-12-31 23:59:59+08:00'
 --               @ruleset   the current rules,  default 'taobao'
 --               @proposed  the proposed rules, default 'taobao_proposed'
--- Write the proposal as a copy of the current rules, edited with UPDATE
--- (see docs/rules-guide.md); nothing here writes anything.
+-- Writes only rule tables, and only the proposed ruleset's rows: it first
+-- deletes the proposal an earlier run of this report wrote (a ruleset whose
+-- description starts with 'what-if proposal of policy_impact.sql'), so it
+-- can be run again; any other existing ruleset named @proposed is left
+-- alone (penalty_copy_ruleset then fails: the ruleset exists). Needs a
+-- writable database. The helper statements print nothing: one result set,
+-- change ('newly closed' or 'no longer closed'), shop, level, turnover
+-- (INTEGER yuan a year), points_now, points_proposed, reason.
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
-.mode box --wrap 64 --wordwrap on
+DELETE FROM penalty_level WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_threshold WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_repeat WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_violation WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_carry WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_track WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
+  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
+DELETE FROM penalty_ruleset WHERE ruleset = coalesce(@proposed, 'taobao_proposed')
+  AND description LIKE 'what-if proposal of policy_impact.sql%';
+-- The copy (every rule table, in one transaction). When it fails, this
+-- table is missing and every statement below fails too: nothing is changed.
+DROP TABLE IF EXISTS temp.policy_impact_proposal;
+CREATE TEMP TABLE policy_impact_proposal AS
+  SELECT coalesce(@ruleset, 'taobao') AS current, coalesce(@proposed, 'taobao_proposed') AS proposed,
+         penalty_copy_ruleset(coalesce(@ruleset, 'taobao'), coalesce(@proposed, 'taobao_proposed')) AS rows_copied;
+UPDATE penalty_ruleset SET description = 'what-if proposal of policy_impact.sql, from ' || (SELECT current FROM temp.policy_impact_proposal)
+ WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal);
+-- The proposal.
+UPDATE penalty_violation SET points = 16
+ WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal) AND code = 'harassment';
+-- The comparison.
 SELECT CASE WHEN cur.closure_at IS NULL THEN 'newly closed' ELSE 'no longer closed' END AS change,
        s.name AS shop,
-       penalty_level(coalesce(@ruleset, 'taobao'), s.credit) AS level,
-       printf('¥%,d', s.turnover) AS turnover,
+       penalty_level(w.current, s.credit) AS level,
+       s.turnover,
        cur.points AS points_now,
        pro.points AS points_proposed,
        coalesce(pro.reason, cur.reason) AS reason
-  FROM penalty_standings(coalesce(@ruleset, 'taobao'), 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS cur
-  JOIN penalty_standings(coalesce(@proposed, 'taobao_proposed'), 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS pro
+  FROM temp.policy_impact_proposal AS w
+  JOIN penalty_standings(w.current, 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS cur
+  JOIN penalty_standings(w.proposed, 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS pro
     ON pro.seller_id = cur.seller_id
   JOIN sellers AS s ON s.id = cur.seller_id
  WHERE (cur.closure_at IS NULL) <> (pro.closure_at IS NULL)
  ORDER BY change, s.turnover DESC;
-.mode list
-SELECT printf('current rules close %d shops; proposed rules close %d', sum(cur.closure_at IS NOT NULL), sum(pro.closure_at IS NOT NULL))
-  FROM penalty_standings(coalesce(@ruleset, 'taobao'), 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS cur
-  JOIN penalty_standings(coalesce(@proposed, 'taobao_proposed'), 'violations', coalesce(@as_of, '2017-12-31 23:59:59+08:00')) AS pro
-    ON pro.seller_id = cur.seller_id;
