@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# reports_cli.sh SQLITE3 MODULE — every report of sql/reports/ as a reader
+# runs it: `sqlite3 -MODE marketplace.db -cmd '.load MODULE' < REPORT`, from
+# a directory that is not the repository, on the demo database written by
+# sql/demo/make_marketplace.sh, in the modes box, table, markdown, csv, json,
+# line and list. Each run must succeed, print nothing on stderr and print
+# rows; the JSON must parse (python3 -m json.tool) as ONE array of objects
+# (one result set); policy_impact.sql must give the same answer when run
+# again (it replaces its own proposal). Prints one line per report.
+set -euo pipefail
+shell=$1
+module=$(realpath "${2%.so}.so")
+module=${module%.so}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+SQLITE3=$shell "$root/sql/demo/make_marketplace.sh" "$work/marketplace.db" "$module"
+run() {
+  "$shell" -batch "$@"
+}
+failed=0
+for report in "$root"/sql/reports/*.sql; do
+  name=$(basename "$report" .sql)
+  summary=""
+  for mode in box table markdown csv json line list; do
+    if ! run "-$mode" "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/out" 2> "$work/err" ||
+       [ -s "$work/err" ] || [ ! -s "$work/out" ]; then
+      echo "FAIL: $name in -$mode mode (exit status, stderr or no rows):"
+      cat "$work/err"
+      failed=1
+      continue
+    fi
+    if [ "$mode" = json ]; then
+      if ! /usr/bin/python3 -m json.tool "$work/out" > /dev/null; then
+        echo "FAIL: $name: -json output is not JSON"
+        failed=1
+        continue
+      fi
+      rows=$(/usr/bin/python3 -c 'import json, sys
+rows = json.load(open(sys.argv[1]))
+assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows), "not one array of objects"
+print(len(rows))' "$work/out")
+      summary="$rows rows"
+    fi
+  done
+  if [ "$name" = policy_impact ]; then
+    run -json "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/again" 2>&1
+    if ! cmp -s "$work/out" "$work/again"; then
+      echo "FAIL: policy_impact: a second run differs"
+      diff "$work/out" "$work/again" | head -20
+      failed=1
+    fi
+    summary="$summary, the same when run again"
+  fi
+  echo "$name: box table markdown csv json line list ok ($summary)"
+done
+[ "$failed" = 0 ] && echo "reports_cli: every report runs in every mode"
+exit "$failed"
