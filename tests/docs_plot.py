@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""docs_plot.py MODULE — runs docs/plot_balance.py (the plot of the rules
+guide and the README) into a temporary file: the PNG must be written, and
+every point it plotted must equal the seller's balance computed another way,
+penalty_total(ruleset, code, at, as_of, track) as a window over the seller's
+events, for exactly the events on the plotted track.
+
+Exits 77 (ctest: skipped), saying why, when matplotlib is missing. Run by
+Debian's /usr/bin/python3 from the project root (tests/CMakeLists.txt).
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+try:
+    import matplotlib  # noqa: F401
+except ImportError:
+    print("skipped: python3-matplotlib is not installed (apt-get install python3-matplotlib; ./run.sh test does)")
+    sys.exit(77)
+
+module = sys.argv[1][:-3] if sys.argv[1].endswith(".so") else sys.argv[1]
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+env = dict(os.environ, PENALTY_LOADABLE=module)
+with tempfile.TemporaryDirectory() as work:
+    out = os.path.join(work, "balance.png")
+    done = subprocess.run([sys.executable, os.path.join(root, "docs", "plot_balance.py"), out], cwd=work, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8")
+    if done.returncode != 0:
+        sys.exit(f"FAIL: docs/plot_balance.py exited with {done.returncode}:\n{done.stdout}")
+    with open(out, "rb") as f:
+        png = f.read()
+if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) < 10000:
+    sys.exit(f"FAIL: docs/plot_balance.py wrote no PNG image ({len(png)} bytes)")
+plotted = [tuple(line.split("\t")) for line in done.stdout.splitlines()]
+plotted = [(t, int(b)) for t, b in plotted]
+
+# The same balances through the aggregate, on the same data.
+sys.path.insert(0, os.path.join(root, "python"))
+os.environ["PENALTY_LOADABLE"] = module
+import penalty  # noqa: E402
+con = sqlite3.connect(":memory:")
+penalty.load(con)
+con.execute("SELECT penalty_install()")
+for script in ("sql/presets/taobao.sql", "sql/demo/marketplace.sql"):
+    with open(os.path.join(root, script), encoding="utf-8") as f:
+        con.executescript(f.read())
+expected = con.execute("""
+    SELECT occurred_at, balance FROM (
+      SELECT v.occurred_at, pv.track,
+             penalty_total('taobao', v.code, v.occurred_at, v.occurred_at, 'serious')
+               OVER (ORDER BY v.occurred_at, v.id) AS balance
+        FROM violations AS v
+        JOIN penalty_violation AS pv ON pv.ruleset = 'taobao' AND pv.code = v.code
+       WHERE v.seller_id = 2444)
+     WHERE track = 'serious' ORDER BY occurred_at""").fetchall()
+if len(expected) < 2 or plotted != expected:
+    sys.exit(f"FAIL: the plotted points differ from penalty_total:\nplotted  {plotted}\nexpected {expected}")
+print(f"ok: docs/plot_balance.py wrote a {len(png):,}-byte PNG; its {len(plotted)} points match penalty_total: "
+      + ", ".join(f"{t} {b}" for t, b in plotted))
