@@ -7,6 +7,10 @@
 # rows; the JSON must parse (python3 -m json.tool) as ONE array of objects
 # (one result set); policy_impact.sql must give the same answer when run
 # again (it replaces its own proposal). Prints one line per report.
+# Then the README's snippets as they stand, in a scratch copy of the
+# checkout's layout (build/penalty.so, build/marketplace.db, sql/, python/):
+# the ```sh block of its "Reports" section and its ```python blocks (with
+# Debian's /usr/bin/python3).
 set -euo pipefail
 shell=$1
 module=$(realpath "${2%.so}.so")
@@ -23,18 +27,19 @@ failed=0
 for report in "$root"/sql/reports/*.sql; do
   name=$(basename "$report" .sql)
   summary=""
+  bad=0
   for mode in box table markdown csv json line list; do
     if ! run "-$mode" "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/out" 2> "$work/err" ||
        [ -s "$work/err" ] || [ ! -s "$work/out" ]; then
       echo "FAIL: $name in -$mode mode (exit status, stderr or no rows):"
       cat "$work/err"
-      failed=1
+      bad=1
       continue
     fi
     if [ "$mode" = json ]; then
       if ! /usr/bin/python3 -m json.tool "$work/out" > /dev/null; then
         echo "FAIL: $name: -json output is not JSON"
-        failed=1
+        bad=1
         continue
       fi
       rows=$(/usr/bin/python3 -c 'import json, sys
@@ -45,15 +50,38 @@ print(len(rows))' "$work/out")
     fi
   done
   if [ "$name" = policy_impact ]; then
-    run -json "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/again" 2>&1
+    run -json "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/again" 2>&1 || true
     if ! cmp -s "$work/out" "$work/again"; then
       echo "FAIL: policy_impact: a second run differs"
-      diff "$work/out" "$work/again" | head -20
-      failed=1
+      diff "$work/out" "$work/again" | head -20 || true
+      bad=1
     fi
     summary="$summary, the same when run again"
   fi
-  echo "$name: box table markdown csv json line list ok ($summary)"
+  [ "$bad" = 0 ] && echo "$name: box table markdown csv json line list ok ($summary)"
+  [ "$bad" = 0 ] || failed=1
 done
+
+mkdir -p "$work/checkout/build"
+ln -s "$module.so" "$work/checkout/build/penalty.so"
+cp "$work/marketplace.db" "$work/checkout/build/marketplace.db"
+ln -s "$root/sql" "$work/checkout/sql"
+ln -s "$root/python" "$work/checkout/python"
+awk '/^## Reports/ { r = 1 } /^## / && !/^## Reports/ { r = 0 }
+     r && /^```sh$/ { f = 1; next } /^```/ { f = 0 } f' "$root/README.md" > "$work/readme.sh"
+awk '/^```python$/ { f = 1; next } /^```/ { f = 0 } f' "$root/README.md" > "$work/readme.py"
+if [ ! -s "$work/readme.sh" ] || [ ! -s "$work/readme.py" ]; then
+  echo "FAIL: README.md has no \`\`\`sh block under \"## Reports\" or no \`\`\`python block"
+  failed=1
+elif ! (cd "$work/checkout" && PATH="$(dirname "$shell"):$PATH" bash -e "$work/readme.sh" > "$work/out" 2> "$work/err") ||
+     [ -s "$work/err" ]; then
+  echo "FAIL: the README's report commands:"; cat "$work/readme.sh" "$work/err"
+  failed=1
+elif ! (cd "$work/checkout" && /usr/bin/python3 "$work/readme.py" > "$work/out" 2>&1); then
+  echo "FAIL: the README's Python snippets:"; cat "$work/readme.py" "$work/out"
+  failed=1
+else
+  echo "README: $(grep -c . "$work/readme.sh") report commands and $(grep -c . "$work/readme.py") lines of Python run as pasted"
+fi
 [ "$failed" = 0 ] && echo "reports_cli: every report runs in every mode"
 exit "$failed"
