@@ -3,7 +3,9 @@
 guide and the README) into a temporary file: the PNG must be written, and
 every point it plotted must equal the seller's balance computed another way,
 penalty_total(ruleset, code, at, as_of, track) as a window over the seller's
-events, for exactly the events on the plotted track.
+events, for exactly the events on the plotted track; and every line of
+the excerpt that docs/rules-guide.md shows (its ```python block) must be a
+line of the script.
 
 Exits 77 (ctest: skipped), saying why, when matplotlib is missing. Run by
 Debian's /usr/bin/python3 from the project root (tests/CMakeLists.txt).
@@ -33,6 +35,14 @@ with tempfile.TemporaryDirectory() as work:
         png = f.read()
 if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) < 10000:
     sys.exit(f"FAIL: docs/plot_balance.py wrote no PNG image ({len(png)} bytes)")
+with open(os.path.join(root, "docs", "plot_balance.py"), encoding="utf-8") as f:
+    script_lines = set(f.read().splitlines())
+with open(os.path.join(root, "docs", "rules-guide.md"), encoding="utf-8") as f:
+    guide = f.read()
+excerpt = guide.split("```python\n", 1)[1].split("```", 1)[0].splitlines() if "```python\n" in guide else []
+missing = [line for line in excerpt if line.strip() and line not in script_lines]
+if not excerpt or missing:
+    sys.exit(f"FAIL: docs/rules-guide.md shows no excerpt of docs/plot_balance.py, or lines not in it: {missing}")
 plotted = [tuple(line.split("\t")) for line in done.stdout.splitlines()]
 plotted = [(t, int(b)) for t, b in plotted]
 
