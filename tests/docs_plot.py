@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""docs_plot.py MODULE — runs docs/plot_balance.py (the plot of the rules
+"""docs_plot.py SQLITE3 MODULE — runs docs/plot_balance.py (the plot of the rules
 guide and the README) into a temporary file: the PNG must be written, and
 every point it plotted must equal the seller's balance computed another way,
 penalty_total(ruleset, code, at, as_of, track) as a window over the seller's
-events, for exactly the events on the plotted track; and every line of
+events in the sqlite3 shell, on the demo database of
+sql/demo/make_marketplace.sh, for exactly the events on the plotted track; and every line of
 the excerpt that docs/rules-guide.md shows (its ```python block) must be a
 line of the script.
 
@@ -11,7 +12,6 @@ Exits 77 (ctest: skipped), saying why, when matplotlib is missing. Run by
 Debian's /usr/bin/python3 from the project root (tests/CMakeLists.txt).
 """
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,7 +22,8 @@ except ImportError:
     print("skipped: python3-matplotlib is not installed (apt-get install python3-matplotlib; ./run.sh test does)")
     sys.exit(77)
 
-module = sys.argv[1][:-3] if sys.argv[1].endswith(".so") else sys.argv[1]
+shell = sys.argv[1]
+module = sys.argv[2][:-3] if sys.argv[2].endswith(".so") else sys.argv[2]
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 env = dict(os.environ, PENALTY_LOADABLE=module)
 with tempfile.TemporaryDirectory() as work:
@@ -47,16 +48,7 @@ plotted = [tuple(line.split("\t")) for line in done.stdout.splitlines()]
 plotted = [(t, int(b)) for t, b in plotted]
 
 # The same balances through the aggregate, on the same data.
-sys.path.insert(0, os.path.join(root, "python"))
-os.environ["PENALTY_LOADABLE"] = module
-import penalty  # noqa: E402
-con = sqlite3.connect(":memory:")
-penalty.load(con)
-con.execute("SELECT penalty_install()")
-for script in ("sql/presets/taobao.sql", "sql/demo/marketplace.sql"):
-    with open(os.path.join(root, script), encoding="utf-8") as f:
-        con.executescript(f.read())
-expected = con.execute("""
+query = """
     SELECT occurred_at, balance FROM (
       SELECT v.occurred_at, pv.track,
              penalty_total('taobao', v.code, v.occurred_at, v.occurred_at, 'serious')
@@ -64,7 +56,14 @@ expected = con.execute("""
         FROM violations AS v
         JOIN penalty_violation AS pv ON pv.ruleset = 'taobao' AND pv.code = v.code
        WHERE v.seller_id = 2444)
-     WHERE track = 'serious' ORDER BY occurred_at""").fetchall()
+     WHERE track = 'serious' ORDER BY occurred_at;"""
+with tempfile.TemporaryDirectory() as work:
+    db = os.path.join(work, "marketplace.db")
+    subprocess.run([os.path.join(root, "sql", "demo", "make_marketplace.sh"), db, module], check=True,
+                   env=dict(os.environ, SQLITE3=shell))
+    answer = subprocess.run([shell, "-batch", "-bail", "-separator", "\t", db, "-cmd", f".load {module}"], input=query,
+                            stdout=subprocess.PIPE, encoding="utf-8", check=True).stdout
+expected = [(t, int(b)) for t, b in (line.split("\t") for line in answer.splitlines())]
 if len(expected) < 2 or plotted != expected:
     sys.exit(f"FAIL: the plotted points differ from penalty_total:\nplotted  {plotted}\nexpected {expected}")
 print(f"ok: docs/plot_balance.py wrote a {len(png):,}-byte PNG; its {len(plotted)} points match penalty_total: "

@@ -20,20 +20,17 @@
 -- change ('newly closed' or 'no longer closed'), shop, level, turnover
 -- (INTEGER yuan a year), points_now, points_proposed, reason.
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
-DELETE FROM penalty_level WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_threshold WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_repeat WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_violation WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_carry WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_track WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND ruleset IN
-  (SELECT ruleset FROM penalty_ruleset WHERE description LIKE 'what-if proposal of policy_impact.sql%');
-DELETE FROM penalty_ruleset WHERE ruleset = coalesce(@proposed, 'taobao_proposed')
-  AND description LIKE 'what-if proposal of policy_impact.sql%';
+DROP TABLE IF EXISTS temp.policy_impact_stale;
+CREATE TEMP TABLE policy_impact_stale AS
+  SELECT ruleset FROM penalty_ruleset
+   WHERE ruleset = coalesce(@proposed, 'taobao_proposed') AND description LIKE 'what-if proposal of policy_impact.sql%';
+DELETE FROM penalty_level WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_threshold WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_repeat WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_violation WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_carry WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_track WHERE ruleset IN temp.policy_impact_stale;
+DELETE FROM penalty_ruleset WHERE ruleset IN temp.policy_impact_stale;
 -- The copy (every rule table, in one transaction). When it fails, this
 -- table is missing and every statement below fails too: nothing is changed.
 DROP TABLE IF EXISTS temp.policy_impact_proposal;
