@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""docs_plot.py SQLITE3 MODULE — runs docs/plot_balance.py (the plot of the rules
-guide and the README) into a temporary file: the PNG must be written, and
-every point it plotted must equal the seller's balance computed another way,
-penalty_total(ruleset, code, at, as_of, track) as a window over the seller's
-events in the sqlite3 shell, on the demo database of
-sql/demo/make_marketplace.sh, for exactly the events on the plotted track; and every line of
-the excerpt that docs/rules-guide.md shows (its ```python block) must be a
-line of the script.
+"""docs_plot.py SQLITE3 MODULE — runs docs/plot_balance.py (the plot of the
+rules guide and the README) into a temporary file: the PNG must be written,
+and every point it plotted must equal the seller's balance computed another
+way (penalty_total(ruleset, code, at, as_of, track) as a window over the
+seller's events, in the sqlite3 shell, on the demo database of
+sql/demo/make_marketplace.sh), for exactly the events on the plotted track;
+and every line of the excerpt that docs/rules-guide.md shows (its ```python
+block) must be a line of the script.
 
 Exits 77 (ctest: skipped), saying why, when matplotlib is missing. Run by
 Debian's /usr/bin/python3 from the project root (tests/CMakeLists.txt).
