@@ -53,7 +53,7 @@ build() {
   echo "== building $what in $dir/ ($about on 2 cores)"
   cmake --preset "$preset" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
   if ! cmake --build "$dir" -j"$(nproc)" "${target[@]}" 2>&1 | tee "$work/build.log" |
-       awk '/^\[ *[0-9]+%\]/ { p = substr($0, 2, 3) + 0
+       awk '/^\[ *[0-9]+%\] Building/ { p = substr($0, 2, 3) + 0
                                if (p >= next_p) { printf "   %d%%\n", p; fflush(); next_p = p - p % 25 + 25 } }'; then
     tail -n 60 "$work/build.log"
     echo "run.sh: building $dir/ failed (the end of its log is above)"
@@ -97,7 +97,7 @@ test_names() {
 case "${1:-}" in
   demo)
     setup "${packages[@]}"
-    build default build "the module, the static library and the tests" "about 5 min"
+    build default build "the module, the static library and the tests" "a few minutes"
     db=$root/build/marketplace.db
     echo "== writing the demo database $db"
     sql/demo/make_marketplace.sh "$db" "$root/build/penalty"
@@ -118,17 +118,17 @@ case "${1:-}" in
       echo "== installing better-sqlite3 for tests/embed/node (npm)"
       (cd tests/embed/node && npm install --no-audit --no-fund --loglevel=error >/dev/null)
     fi
-    build default build "the module, the static library and the tests" "about 5 min"
-    echo "== running the test suite (ctest, build/; about 2 min)"
+    build default build "the module, the static library and the tests" "a few minutes"
+    echo "== running the test suite (ctest, build/)"
     ctest_stage build
     summary="ctest: $stage_result"
     build asan build-asan "the sanitizer build (AddressSanitizer + UBSan)" "about 12 min"
-    echo "== running the suite under AddressSanitizer + UBSan (ctest, build-asan/; about 4 min)"
+    echo "== running the suite under AddressSanitizer + UBSan (ctest, build-asan/; slower: every test under the sanitizers)"
     ctest_stage build-asan
     not_built=$(comm -23 <(test_names build) <(test_names build-asan) | tr '\n' ' ')
     summary+="; asan: $stage_result"
     [ -n "$not_built" ] && summary+=", $(echo $not_built | wc -w) not built under ASan: ${not_built% }"
-    build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "about 2 min" fuzz_penalty
+    build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
     echo "== fuzzing for 60 seconds (libFuzzer, ASan + UBSan)"
     mkdir "$work/corpus"
     # A fixed seed: the CI run is reproducible (fuzz longer, unseeded, by hand).
@@ -144,11 +144,11 @@ case "${1:-}" in
     ;;
   build)
     setup "${packages[@]}"
-    build default build "the module, the static library and the tests" "about 5 min"
+    build default build "the module, the static library and the tests" "a few minutes"
     ;;
   bench)
     setup "${packages[@]}"
-    build default build "the module, the static library and the tests" "about 5 min"
+    build default build "the module, the static library and the tests" "a few minutes"
     bash bench/run.sh "${@:2}"
     ;;
   *)
