@@ -81,8 +81,9 @@ ctest_stage() {
                                  found && out && !/^-+$/ { last = $0 }
                                  found && /^Output:/ { out = 1 }
                                  END { print last }' "$dir/Testing/Temporary/LastTest.log")
-      echo "   $name was skipped: ${reason:-no reason printed}"
-      stage_result+=" ($name: ${reason#skipped: })"
+      reason=${reason#skipped: }
+      echo "   $name was skipped: ${reason:-it printed no reason}"
+      stage_result+=" ($name: ${reason:-no reason printed})"
     done
   fi
   echo "   $dir/: $stage_result in $((SECONDS - start)) s"
