@@ -47,13 +47,14 @@ rows = json.load(open(sys.argv[1]))
 assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows), "not one array of objects"
 print(len(rows))' "$work/out")
       summary="$rows rows"
+      cp "$work/out" "$work/json"
     fi
   done
   if [ "$name" = policy_impact ]; then
     run -json "$work/marketplace.db" -cmd ".load $module" < "$report" > "$work/again" 2>&1 || true
-    if ! cmp -s "$work/out" "$work/again"; then
+    if ! cmp -s "$work/json" "$work/again"; then
       echo "FAIL: policy_impact: a second run differs"
-      diff "$work/out" "$work/again" | head -20 || true
+      diff "$work/json" "$work/again" | head -20 || true
       bad=1
     fi
     summary="$summary, the same when run again"

@@ -1,7 +1,7 @@
 -- policy_impact.sql — what-if: copies the current ruleset to a proposed one
--- with penalty_copy_ruleset, changes the copy with UPDATE (the proposal
--- below: harassment costs 16 points instead of 12; edit those UPDATEs to
--- try another), and lists the shops the proposal would close that the
+-- with penalty_copy_ruleset, changes the copy with UPDATE (the proposal in
+-- step 4 below: harassment costs 16 points instead of 12; edit it to try
+-- another), and lists the shops the proposal would close that the
 -- current rules do not, and the reverse.
 --
 --   sqlite3 -box marketplace.db -cmd '.load build/penalty' < sql/reports/policy_impact.sql
@@ -14,12 +14,14 @@
 -- Writes only rule tables, and only the proposed ruleset's rows: it first
 -- deletes the proposal an earlier run of this report wrote (a ruleset whose
 -- description starts with 'what-if proposal of policy_impact.sql'), so it
--- can be run again; any other existing ruleset named @proposed is left
--- alone (penalty_copy_ruleset then fails: the ruleset exists). Needs a
--- writable database. The helper statements print nothing: one result set,
--- change ('newly closed' or 'no longer closed'), shop, level, turnover
--- (INTEGER yuan a year), points_now, points_proposed, reason.
+-- runs again and again. Any other ruleset already named @proposed is not
+-- written to: it is compared as it stands. Needs a writable database. The
+-- helper statements print nothing: one result set, change ('newly closed'
+-- or 'no longer closed'), shop, level, turnover (INTEGER yuan a year),
+-- points_now, points_proposed, reason.
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
+
+-- 1. An earlier run's proposal goes.
 DROP TABLE IF EXISTS temp.policy_impact_stale;
 CREATE TEMP TABLE policy_impact_stale AS
   SELECT ruleset FROM penalty_ruleset
@@ -31,18 +33,28 @@ DELETE FROM penalty_violation WHERE ruleset IN temp.policy_impact_stale;
 DELETE FROM penalty_carry WHERE ruleset IN temp.policy_impact_stale;
 DELETE FROM penalty_track WHERE ruleset IN temp.policy_impact_stale;
 DELETE FROM penalty_ruleset WHERE ruleset IN temp.policy_impact_stale;
--- The copy (every rule table, in one transaction). When it fails, this
--- table is missing and every statement below fails too: nothing is changed.
+
+-- 2. What is compared. `taken`: the name belongs to a ruleset this report
+-- did not write; nothing below writes to it.
 DROP TABLE IF EXISTS temp.policy_impact_proposal;
 CREATE TEMP TABLE policy_impact_proposal AS
   SELECT coalesce(@ruleset, 'taobao') AS current, coalesce(@proposed, 'taobao_proposed') AS proposed,
-         penalty_copy_ruleset(coalesce(@ruleset, 'taobao'), coalesce(@proposed, 'taobao_proposed')) AS rows_copied;
+         EXISTS (SELECT 1 FROM penalty_ruleset WHERE ruleset = coalesce(@proposed, 'taobao_proposed'))
+         OR EXISTS (SELECT 1 FROM penalty_violation WHERE ruleset = coalesce(@proposed, 'taobao_proposed')) AS taken;
+
+-- 3. The copy, every rule table in one savepoint. penalty_copy_ruleset runs
+-- in a SELECT of its own (not in a statement that writes); this one prints
+-- no row.
+SELECT 1 FROM temp.policy_impact_proposal
+ WHERE CASE WHEN NOT taken THEN penalty_copy_ruleset(current, proposed) END < 0;
 UPDATE penalty_ruleset SET description = 'what-if proposal of policy_impact.sql, from ' || (SELECT current FROM temp.policy_impact_proposal)
- WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal);
--- The proposal.
+ WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal WHERE NOT taken);
+
+-- 4. The proposal: edit these UPDATEs (WHERE ruleset = the proposed one).
 UPDATE penalty_violation SET points = 16
- WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal) AND code = 'harassment';
--- The comparison.
+ WHERE ruleset = (SELECT proposed FROM temp.policy_impact_proposal WHERE NOT taken) AND code = 'harassment';
+
+-- 5. The comparison.
 SELECT CASE WHEN cur.closure_at IS NULL THEN 'newly closed' ELSE 'no longer closed' END AS change,
        s.name AS shop,
        penalty_level(w.current, s.credit) AS level,
