@@ -19,8 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
 
-packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev python3)
-test_packages=(clang libclang-rt-dev python3-matplotlib)
+packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
+test_packages=(python3 clang libclang-rt-dev)
 
 usage() {
   # The header comment above, without its '#'s.
@@ -39,6 +39,11 @@ setup() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# Every command configures the tests too (CMake then needs python3), and
+# the docs test draws its plot with matplotlib (docs/plot_balance.py).
+packages+=(python3)
+test_packages+=(python3-matplotlib)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
