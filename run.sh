@@ -48,6 +48,20 @@ test_packages+=(python3-matplotlib)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# progress: of make's "[ 42%] Building ..." lines on stdin, prints the
+# percentage at each quarter as it comes (a read loop: awk would buffer).
+progress() {
+  local line next_p=0 p
+  while IFS= read -r line; do
+    [[ $line =~ ^\[\ *([0-9]+)%\]\ Building ]] || continue
+    p=${BASH_REMATCH[1]}
+    if [ "$p" -ge "$next_p" ]; then
+      echo "   $p%"
+      next_p=$((p - p % 25 + 25))
+    fi
+  done
+}
+
 # build PRESET DIR WHAT ABOUT [TARGET]: configure and build, printing a
 # progress line at every quarter and the time taken; the log is shown when
 # the build fails.
@@ -57,9 +71,7 @@ build() {
   [ $# -ge 5 ] && target=(--target "$5")
   echo "== building $what in $dir/ ($about on 2 cores)"
   cmake --preset "$preset" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
-  if ! cmake --build "$dir" -j"$(nproc)" "${target[@]}" 2>&1 | tee "$work/build.log" |
-       awk '/^\[ *[0-9]+%\] Building/ { p = substr($0, 2, 3) + 0
-                               if (p >= next_p) { printf "   %d%%\n", p; fflush(); next_p = p - p % 25 + 25 } }'; then
+  if ! cmake --build "$dir" -j"$(nproc)" "${target[@]}" 2>&1 | tee "$work/build.log" | progress; then
     tail -n 60 "$work/build.log"
     echo "run.sh: building $dir/ failed (the end of its log is above)"
     exit 1
