@@ -12,11 +12,12 @@ Contract (docs/scale.md tells the whole story):
   shard holds the seven rule tables as the source defines them (every row, or
   only `ruleset`'s), the events of whole sellers (the columns seller_id,
   code, occurred_at and those of points, revoked_at, anchor_at the source
-  has, values copied as they are stored, each row with its source rowid), a
-  covering index on (seller_id, occurred_at, code), and a table
-  `shard_info(key, value)` naming the split. With `links`, a table of
+  has, values copied as they are stored, each row with its source rowid),
+  the source table's indexes (those on copied columns only, not partial),
+  and a table `shard_info(key, value)` naming the split. With `links`, a table of
   (seller_id, entity) rows in `source_db` (docs/model.md §6), every cluster
-  (penalty_clusters) goes to one shard with its links rows (rowids kept).
+  (penalty_clusters) goes to one shard with its links rows (rowids kept)
+  and the links table's indexes.
 - Shard of a seller: `shard_of(value, n)`: BLAKE2b-64 of `encode(value)`
   (with links: of its cluster's name), as an unsigned big-endian integer,
   mod n. `encode` is a type tag and the value's bytes, equal for values
@@ -125,6 +126,20 @@ def _columns(src, table, what, required, optional):
         raise ShardError(f"penalty.shards: {what} '{table}' has no column {', '.join(missing)}; "
                          f"expected the columns {', '.join(required)}")
     return [c for c in required + optional if c in names]
+
+
+def _indexes(src, table, columns):
+    """The CREATE INDEX statements of `table` that index only copied columns
+    (not partial, no expressions): the shards get the source's query plans,
+    so what a plan decides (which of 5 and 5.0 names a seller, the order in
+    which links rows are read) comes out as on the source."""
+    out = []
+    for _, name, _, origin, partial in src.execute(f"PRAGMA index_list({quote(table)})"):
+        used = [r[2] for r in src.execute(f"PRAGMA index_info({quote(name)})")]
+        if origin == "c" and not partial and used and all(c is not None and c.lower() in columns for c in used):
+            out.append(src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                   (name,)).fetchone()[0])
+    return out
 
 
 def _has_rowid(src, table):
@@ -278,10 +293,7 @@ def split(source_db, table, n, out_dir, *, links=None, ruleset=None):
             w.con.executemany("INSERT INTO main.shard_info VALUES (?, ?)", info.items())
         events = _copy_rows(src, table, columns, writers, shard_for, "source")
         link_rows = _copy_rows(src, links, link_columns, writers, shard_for, "links") if links else 0
-        index = [f"CREATE INDEX main.shard_events ON {quote(table)}(seller_id, occurred_at, code)"]
-        if links:
-            index += [f"CREATE INDEX main.shard_links_seller ON {quote(links)}(seller_id)",
-                      f"CREATE INDEX main.shard_links_entity ON {quote(links)}(entity)"]
+        index = _indexes(src, table, columns) + (_indexes(src, links, link_columns) if links else [])
         for w in writers:
             w.finish(index)
         manifest = {"split": split_id, "shards": n, "source": table, "links": links, "ruleset": ruleset,
