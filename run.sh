@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
-test_packages=(python3 clang libclang-rt-dev)
+test_packages=(python3 clang libclang-rt-dev python3-dask python3-distributed python3-pandas)
 
 setup() {
   local missing=()

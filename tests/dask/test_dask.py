@@ -137,7 +137,7 @@ def check_split(src, paths, links):
     cluster_of = {shards.encode(s): shards.encode(c)
                   for s, c in con.execute("SELECT seller_id, cluster FROM penalty_clusters('shop_links')")}
     con.close()
-    seen, seen_links, home = {}, {}, {}
+    seen, seen_links, home, split_sellers = {}, {}, {}, []
     for k, p in enumerate(paths):
         sc = sqlite3.connect(p)
         for r in sc.execute("SELECT rowid, * FROM violations"):
@@ -145,13 +145,15 @@ def check_split(src, paths, links):
             key = shards.encode(r[1])
             if links:
                 key = cluster_of.get(key, key)
-            check("split: a seller (cluster) is in one shard", home.setdefault(key, k) == k, repr(r))
+            if home.setdefault(key, k) != k:
+                split_sellers.append(r)
         if links:
             for r in sc.execute("SELECT rowid, * FROM shop_links"):
                 seen_links[r[0]] = r
         info = dict(sc.execute("SELECT key, value FROM shard_info"))
         check("split: shard_info", info["shard"] == k and info["shards"] == len(paths), repr(info))
         sc.close()
+    check("split: every seller (cluster) in one shard", not split_sellers, repr(split_sellers[:3]))
     check("split: every event once, rowid and values kept", typed(sorted(seen.values())) == typed(events.values()),
           f"{len(seen)} of {len(events)}")
     check("split: every links row once, rowid kept",
