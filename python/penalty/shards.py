@@ -25,7 +25,8 @@ Contract (docs/scale.md tells the whole story):
   (1 and '1').
 - Streaming: one cursor over the source, rows buffered per shard and
   written with executemany in batches, one transaction per shard file;
-  memory is n batches (with links, plus one entry per seller of links).
+  memory is n batches and a cache of at most CACHE sellers' shards (with
+  links, plus one entry per seller of links).
   Files are written under temporary names and renamed when complete;
   shards.json comes last. `out_dir` must not hold a split already.
 - Errors are ShardError (a ValueError) naming what was expected; a links
@@ -52,7 +53,8 @@ REQUIRED = ("seller_id", "code", "occurred_at")
 OPTIONAL = ("points", "revoked_at", "anchor_at")
 MANIFEST = "shards.json"
 HASH_NAME = "blake2b-64(tag || value) mod n"
-BATCH = 5000
+BATCH = 5000  # rows per executemany
+CACHE = 1 << 20  # seller values whose shard is remembered
 
 _TWO63 = 2 ** 63
 
@@ -177,31 +179,22 @@ class _Writer:
         self.con.execute("PRAGMA synchronous = OFF")
         self.con.execute("ATTACH ? AS src", (src_uri,))
         self.con.execute("BEGIN")
-        self.buffers = {}
         self.inserts = {}
+        self.rows = {}
 
-    def add(self, table, row):
-        buf = self.buffers[table]
-        buf.append(row)
-        if len(buf) >= BATCH:
-            self.flush(table)
-
-    def flush(self, table):
-        buf = self.buffers[table]
-        if buf:
-            self.con.executemany(self.inserts[table], buf)
-            buf.clear()
+    def write(self, table, rows):
+        if rows:
+            self.con.executemany(self.inserts[table], rows)
+            self.rows[table] += len(rows)
 
     def table(self, table, columns):
         cols = ", ".join(columns)
         self.con.execute(f"CREATE TABLE main.{quote(table)}({cols})")
         self.inserts[table] = (f"INSERT INTO main.{quote(table)}(rowid, {cols}) "
                                f"VALUES ({', '.join('?' * (len(columns) + 1))})")
-        self.buffers[table] = []
+        self.rows[table] = 0
 
     def finish(self, extra_sql):
-        for table in self.buffers:
-            self.flush(table)
         for sql in extra_sql:
             self.con.execute(sql)
         self.con.execute("COMMIT")
@@ -219,19 +212,34 @@ class _Writer:
 
 def _copy_rows(src, table, columns, writers, shard_for, what):
     """Streams `table` into the writers, each row with its rowid (or, for a
-    view, its position in the scan, from 1)."""
-    rowid = "rowid" if _has_rowid(src, table) else "NULL"
-    cur = src.execute(f"SELECT {rowid}, {', '.join(columns)} FROM {quote(table)}")
-    position = 0
+    view, its position in the scan, from 1); returns the number of rows.
+    The shard of each seller value is cached (at most CACHE values; Python's
+    == on int and float is SQLite's, so 5 and 5.0 share an entry, as they
+    share a shard)."""
+    has_rowid = _has_rowid(src, table)
+    cur = src.execute(f"SELECT {'rowid' if has_rowid else 'NULL'}, {', '.join(columns)} FROM {quote(table)}")
+    rows = cur if has_rowid else ((k,) + r[1:] for k, r in enumerate(cur, 1))
+    buffers = [[] for _ in writers]
+    cache = {}
     try:
-        for row in cur:
-            position += 1
-            if row[0] is None:
-                row = (position,) + row[1:]
-            writers[shard_for(row[1])].add(table, row)
+        for row in rows:
+            seller = row[1]
+            k = cache.get(seller)
+            if k is None:
+                if len(cache) >= CACHE:
+                    cache.clear()
+                k = cache[seller] = shard_for(seller)
+            buf = buffers[k]
+            buf.append(row)
+            if len(buf) >= BATCH:
+                writers[k].write(table, buf)
+                buf.clear()
     except sqlite3.OperationalError as e:
-        raise ShardError(f"penalty.shards: reading {what} '{table}' after row {position}: {e}") from e
-    return position
+        done = sum(w.rows[table] for w in writers) + sum(len(b) for b in buffers)
+        raise ShardError(f"penalty.shards: reading {what} '{table}' after {done} rows: {e}") from e
+    for w, buf in zip(writers, buffers):
+        w.write(table, buf)
+    return sum(w.rows[table] for w in writers)
 
 
 def split(source_db, table, n, out_dir, *, links=None, ruleset=None):
