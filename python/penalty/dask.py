@@ -28,8 +28,10 @@ Contract (docs/scale.md):
   penalty_standings' (`SELECT *`); points, offences, dismissed, repeats and
   merged are int64, every other column holds the values as Python's sqlite3
   returns them (object dtype: None for NULL).
-- write_standings() writes the same rows, in that order, into a table
-  `standings` (untyped columns: values as stored) of a new SQLite file.
+- write_standings() writes the same rows into a table `standings` (untyped
+  columns: values as stored) of a new SQLite file, streaming (one shard's
+  rows in the client at a time) and ordered by SQLite (ORDER BY seller_id
+  COLLATE BINARY).
 - task_delay (tests only): each task sleeps that many seconds after its
   query, so a test can kill a worker while tasks are running.
 
@@ -159,21 +161,50 @@ def frame_rows(frame):
     return list(frame.astype(object).itertuples(index=False, name=None))
 
 
-def write_standings(frame, out_path):
-    """Writes a standings frame into the table `standings` of a new SQLite
-    file, rows in the frame's order; returns the number of rows."""
+def write_standings(client, shard_paths, ruleset, as_of, out_path, *, links=False, closures_only=False,
+                    task_delay=0.0, futures=None):
+    """Writes the standings of every shard into the table `standings` of a new
+    SQLite file out_path, ordered by SQLite itself (ORDER BY seller_id
+    COLLATE BINARY: rowid order is seller order); returns the number of
+    rows. Streams: the client holds one shard's rows at a time (each
+    shard's result is released once written); the file is written under
+    out_path + '.tmp' and renamed when complete. `futures`: those of an
+    earlier submit() with the same arguments, instead of submitting anew."""
+    out_path = os.fspath(out_path)
     if os.path.exists(out_path):
         raise ShardError(f"penalty.dask: {out_path} exists; expected a new file for the result")
-    con = sqlite3.connect(out_path, isolation_level=None)
+    paths = [os.fspath(p) for p in shard_paths]
+    if futures is None:
+        futures = submit(client, paths, ruleset, as_of, links=links, closures_only=closures_only,
+                         task_delay=task_delay)
+    futures = list(futures)
+    tmp = out_path + ".tmp"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    con = sqlite3.connect(tmp, isolation_level=None)
     try:
         con.execute("BEGIN")
-        con.execute(f"CREATE TABLE standings({', '.join(quote(c) for c in frame.columns)})")
-        rows = frame_rows(frame)
-        con.executemany(f"INSERT INTO standings VALUES ({', '.join('?' * len(frame.columns))})", rows)
+        infos, columns = [], None
+        for k in range(len(futures)):
+            info, cols, rows = futures[k].result()
+            if columns is None:
+                columns = cols
+                con.execute(f"CREATE TEMP TABLE shard_rows({', '.join(quote(c) for c in columns)})")
+            con.executemany(f"INSERT INTO temp.shard_rows VALUES ({', '.join('?' * len(columns))})", rows)
+            infos.append(info)
+            futures[k].release()
+            futures[k] = None
+        _check_split(paths, infos)
+        con.execute("CREATE TABLE main.standings AS SELECT * FROM temp.shard_rows ORDER BY seller_id COLLATE BINARY")
+        count = con.execute("SELECT count(*) FROM main.standings").fetchone()[0]
         con.execute("COMMIT")
-    finally:
         con.close()
-    return len(rows)
+    except BaseException:
+        con.close()
+        os.remove(tmp)
+        raise
+    os.replace(tmp, out_path)
+    return count
 
 
 def _csv_value(v):
@@ -247,20 +278,25 @@ def _run_standings(args):
             from distributed.diagnostics.progressbar import progress
             with contextlib.redirect_stdout(sys.stderr):
                 progress(futures)
-        frame = collect(client, futures, paths)
+        if args.out:
+            rows = write_standings(client, paths, args.ruleset, _timestamp(args.as_of), args.out, links=args.links,
+                                   closures_only=args.closures_only, futures=futures)
+            del futures
+        else:
+            frame = collect(client, futures, paths)
+            rows = len(frame)
         seconds = time.perf_counter() - t0
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    if args.out:
-        write_standings(frame, args.out)
-    elif args.csv and args.csv != "-":
-        with open(args.csv, "w", encoding="utf-8", newline="") as f:
-            _write_csv(frame, f)
-    else:
-        _write_csv(frame, sys.stdout)
-    print(f"penalty.dask: {len(frame)} rows from {len(paths)} shards in {seconds:.2f} s", file=sys.stderr)
+    if not args.out:
+        if args.csv and args.csv != "-":
+            with open(args.csv, "w", encoding="utf-8", newline="") as f:
+                _write_csv(frame, f)
+        else:
+            _write_csv(frame, sys.stdout)
+    print(f"penalty.dask: {rows} rows from {len(paths)} shards in {seconds:.2f} s", file=sys.stderr)
 
 
 def main(argv=None):

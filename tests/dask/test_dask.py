@@ -20,10 +20,13 @@ Checks:
      tables: an error naming the shard; an incomplete list of shards: an
      error naming the missing shard numbers.
 """
+import csv
 import os
 import random
+import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -219,6 +222,38 @@ def main():
                   str(sum(1 for r in want if r[12] is not None)))
             check("data: NULL, REAL, TEXT, BLOB sellers", {type(r[0]) for r in want} ==
                   {type(None), int, float, str, bytes}, repr({type(r[0]) for r in want}))
+
+            # The result as one SQLite file, ordered by SQLite.
+            out = os.path.join(tmp, "result.db")
+            count = pdask.write_standings(client, linked, "taobao_linked", AS_OF, out, links=True)
+            got = sqlite3.connect(out).execute("SELECT * FROM standings ORDER BY rowid").fetchall()
+            check("write_standings: the rows, in order", count == len(want) and typed(got) == typed(want),
+                  f"{count} rows, want {len(want)}")
+
+            # The command line, against this cluster's scheduler.
+            env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+            cli_dir, cli_csv = os.path.join(tmp, "cli"), os.path.join(tmp, "cli.csv")
+            run = subprocess.run([sys.executable, "-m", "penalty.dask", "shard", "--source", bare, "--table",
+                                  "violations", "--shards", "3", "--out", cli_dir], env=env, capture_output=True,
+                                 text=True)
+            check("cli shard", run.returncode == 0 and len(shards.shard_paths(cli_dir)) == 3, run.stderr)
+            run = subprocess.run([sys.executable, "-m", "penalty.dask", "standings", "--scheduler",
+                                  cluster.scheduler_address, "--ruleset", "taobao", "--as-of", AS_OF,
+                                  "--closures-only", "--csv", cli_csv, cli_dir], env=env, capture_output=True,
+                                 text=True)
+            cols, closures = single(bare, "taobao", False, True)
+            with open(cli_csv, encoding="utf-8", newline="") as f:
+                lines = list(csv.reader(f))
+            cell = (lambda v: "" if v is None else f"X'{v.hex().upper()}'" if isinstance(v, bytes) else str(v))
+            check("cli standings --csv", run.returncode == 0 and lines == [cols] + [[cell(v) for v in r]
+                                                                               for r in closures], run.stderr)
+            check("cli standings: its summary", re.fullmatch(f"penalty.dask: {len(closures)} rows from 3 shards in "
+                                                             r"[0-9]+\.[0-9]{2} s\n", run.stderr), run.stderr)
+            run = subprocess.run([sys.executable, "-m", "penalty.dask", "standings", "--scheduler",
+                                  cluster.scheduler_address, "--ruleset", "taobao", "--as-of", AS_OF, tmp],
+                                 env=env, capture_output=True, text=True)
+            check("cli standings: not a split", run.returncode == 1 and run.stderr.startswith(
+                f"error: penalty.shards: {tmp}/shards.json is not a split's manifest ("), run.stderr)
 
             # A worker killed while it holds a finished shard's result and
             # others are still running: Dask recomputes, the result is whole.
