@@ -12,6 +12,8 @@ writes it). Measures, each --repeat times (the best and the median):
   split    penalty.shards.split into --workers shards (once: a fresh directory)
   scoring  the Dask tasks: every shard's standings computed on the workers
            (submit until every task is done; the results stay on the workers)
+           (also each worker's CPU time: the busiest one's against the single
+           process's CPU time is the speed-up two idle cores would give)
   collect  gathering them, ordering by seller and building the DataFrame
   closures the closure list only (closures_only), end to end
 and checks that the Dask frame equals the single process's, row for row.
@@ -39,20 +41,28 @@ from penalty import shards  # noqa: E402
 AS_OF = "2018-12-31 23:59:59+08:00"
 
 
+def cpu_seconds():
+    """This process's user + system CPU time."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def single(db):
     con = sqlite3.connect(shards.file_uri(db, "ro"), uri=True)
     penalty.load(con)
+    c0 = cpu_seconds()
     t0 = time.perf_counter()
     cur = con.execute("SELECT * FROM penalty_standings('taobao', 'violations', ?)", (AS_OF,))
     columns = [d[0] for d in cur.description]
     rows = cur.fetchall()
     t1 = time.perf_counter()
+    cpu = cpu_seconds() - c0
     frame = pandas.DataFrame({c: pandas.Series([r[k] for r in rows], dtype=object) for k, c in enumerate(columns)})
     for c in pdask.INT_COLUMNS:
         frame[c] = frame[c].astype("int64")
     t2 = time.perf_counter()
     con.close()
-    return t1 - t0, t2 - t0, rows
+    return t1 - t0, t2 - t0, cpu, rows
 
 
 def peak_rss_mib():
@@ -73,34 +83,38 @@ def main():
     events = sqlite3.connect(shards.file_uri(a.db, "ro"), uri=True).execute("SELECT count(*) FROM violations").fetchone()[0]
     print(f"events {events}, workers {a.workers}, load average before {os.getloadavg()}", flush=True)
 
-    s_score, s_total = [], []
+    s_score, s_total, s_cpu = [], [], []
     for _ in range(a.repeat):
-        score, total, rows = single(a.db)
+        score, total, cpu, rows = single(a.db)
         s_score.append(score)
         s_total.append(total)
-    show("single", s_score, f"(scoring; with the DataFrame: best {min(s_total):.2f} s, median "
-                            f"{statistics.median(s_total):.2f} s; {len(rows)} rows)")
+        s_cpu.append(cpu)
+    show("single", s_score, f"(scoring, CPU {min(s_cpu):.2f} s; with the DataFrame: best {min(s_total):.2f} s, "
+                            f"median {statistics.median(s_total):.2f} s; {len(rows)} rows)")
 
     work = a.work or tempfile.mkdtemp(prefix="penalty-dask-bench-")
     out = os.path.join(work, "shards")
     shutil.rmtree(out, ignore_errors=True)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     paths = shards.split(a.db, "violations", a.workers, out)
-    split_s = time.perf_counter() - t0
-    print(f"split     {split_s:7.2f} s  ({a.workers} shards, {sum(os.path.getsize(x) for x in paths) / 2**20:.0f} MiB)",
-          flush=True)
+    split_s, split_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    print(f"split     {split_s:7.2f} s  (CPU {split_cpu:.2f} s; {a.workers} shards, "
+          f"{sum(os.path.getsize(x) for x in paths) / 2**20:.0f} MiB)", flush=True)
 
     cluster = distributed.LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=40)
     client = distributed.Client(cluster)
     try:
         client.run(lambda: __import__("penalty.dask"))  # warm: imports on every worker
-        d_score, d_collect, d_total, d_closures = [], [], [], []
+        d_score, d_collect, d_total, d_closures, d_cpu = [], [], [], [], []
         for k in range(a.repeat):
+            c0 = client.run(cpu_seconds)
             t0 = time.perf_counter()
             futures = pdask.submit(client, paths, "taobao", AS_OF)
             distributed.wait(futures)
             t1 = time.perf_counter()
+            c1 = client.run(cpu_seconds)
+            d_cpu.append(max(c1[w] - c0[w] for w in c0))
             frame = pdask.collect(client, futures, paths)
             t2 = time.perf_counter()
             del futures  # release the results: the next round scores again
@@ -124,7 +138,8 @@ def main():
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
     show("scoring", d_score, f"speed-up {min(s_score) / min(d_score):.2f}x (best), "
-                             f"{statistics.median(s_score) / statistics.median(d_score):.2f}x (median)")
+                             f"{statistics.median(s_score) / statistics.median(d_score):.2f}x (median); "
+                             f"CPU of the busiest worker {min(d_cpu):.2f} s: {min(s_cpu) / min(d_cpu):.2f}x")
     show("collect", d_collect)
     show("total", d_total, f"speed-up {min(s_total) / min(d_total):.2f}x against the single process with its "
                            f"DataFrame; with the split: {split_s + min(d_total):.2f} s")
