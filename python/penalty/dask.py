@@ -248,7 +248,7 @@ def _parser():
     where = t.add_mutually_exclusive_group(required=True)
     where.add_argument("--scheduler", metavar="ADDR", help="a running scheduler, e.g. tcp://host:8786")
     where.add_argument("--local", type=int, metavar="N", help="start a local cluster of N worker processes")
-    t.add_argument("--ruleset", required=True)
+    t.add_argument("--ruleset", required=True, help="the ruleset (its rule rows are in every shard)")
     t.add_argument("--as-of", required=True, metavar="T", help="the standing's time (TEXT, or Unix seconds)")
     t.add_argument("--links", action="store_true", help="with the split's links table (penalty_standings' 4th argument)")
     t.add_argument("--closures-only", action="store_true", help="only sellers with a closure_at")
