@@ -193,6 +193,29 @@ def main():
             "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)")
         names = indexes.fetchone()[0]
         check("split: the source's indexes", names == "links_entity,links_seller,violations_seller", names)
+        empty = os.path.join(tmp, "empty.db")
+        sqlite3.connect(empty).execute("CREATE TABLE violations(seller_id, code, occurred_at)").connection.close()
+        for args, kwargs, message in [
+                ((src, "violations", 0, tmp + "/x"), {}, "penalty.shards: shards is 0; expected an integer >= 1"),
+                ((src + ".no", "violations", 2, tmp + "/x"), {},
+                 f"penalty.shards: source database {src}.no does not exist"),
+                ((src, "nosuch", 2, tmp + "/x"), {},
+                 "penalty.shards: source 'nosuch': no such table: nosuch; expected a table or view"),
+                ((src, "penalty_track", 2, tmp + "/x"), {}, "penalty.shards: source 'penalty_track' has no column "
+                 "seller_id, code, occurred_at; expected the columns seller_id, code, occurred_at"),
+                ((src, "violations", 2, tmp + "/x"), {"links": "violations"}, "penalty.shards: links 'violations' "
+                 "has no column entity; expected the columns seller_id, entity"),
+                ((src, "violations", 2, tmp + "/x"), {"ruleset": "nosuch"},
+                 f"penalty.shards: ruleset 'nosuch' is not in penalty_ruleset of {src}"),
+                ((empty, "violations", 2, tmp + "/x"), {}, f"penalty.shards: {empty} has no rule tables "
+                 "(penalty_ruleset); expected a database where penalty_install() has run")]:
+            try:
+                shards.split(*args, **kwargs)
+                check(f"split refuses: {message}", False, "no error")
+            except shards.ShardError as e:
+                check(f"split refuses: {message}", str(e) == message, str(e))
+        check("split: nothing left by refusals", os.listdir(os.path.join(tmp, "x")) == [] if
+              os.path.exists(os.path.join(tmp, "x")) else True)
         try:
             shards.split(src, "violations", 2, plain_dir)
             check("split: refuses a directory with a split", False)
