@@ -88,6 +88,9 @@ def score_shard(path, ruleset, as_of, links=False, closures_only=False, task_del
                + (" WHERE closure_at IS NOT NULL" if closures_only else ""))
         try:
             load(con)
+        except (sqlite3.Error, RuntimeError) as e:
+            raise ShardTaskError(f"penalty.dask: shard {path}: loading the penalty module: {e}") from None
+        try:
             cur = con.execute(sql, args)
             columns = [d[0] for d in cur.description]
             rows = cur.fetchall()

@@ -323,6 +323,16 @@ def main():
                     check(f"bad shard {os.path.basename(path)}", False, "no error")
                 except pdask.ShardTaskError as e:
                     check(f"bad shard {os.path.basename(path)}", str(e) == message, str(e))
+            module = os.environ["PENALTY_LOADABLE"]
+            os.environ["PENALTY_LOADABLE"] = os.path.join(bad, "nosuch")  # the task, run here
+            try:
+                pdask.score_shard(linked[0], "taobao", AS_OF)
+                check("no module", False, "no error")
+            except pdask.ShardTaskError as e:
+                check("no module", str(e) == f"penalty.dask: shard {linked[0]}: loading the penalty module: "
+                      f"{bad}/nosuch.so: cannot open shared object file: No such file or directory", str(e))
+            finally:
+                os.environ["PENALTY_LOADABLE"] = module
             try:
                 pdask.standings(client, linked[:3] + linked[4:], "taobao", AS_OF)
                 check("incomplete split", False, "no error")
