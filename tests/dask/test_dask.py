@@ -8,17 +8,19 @@ with the reason) when Debian's python3-dask, python3-distributed or
 python3-pandas is missing; ./run.sh test installs them.
 
 Checks:
-  1. the hash: 5 and 5.0 share a shard's encoding, 1, '1', b'1' and 1.5 do not;
+  1. the hash: 5 and 5.0 share an encoding; 1, '1', b'1', 1.5, NULL, 2^63 do not;
   2. split: every event in exactly one shard with its rowid and values, every
-     seller (with links: every cluster) in one shard, links rows kept;
+     seller (with links: every cluster) in one shard, links rows kept, the
+     source's indexes; what split refuses, word for word;
   3. standings on 3 workers == the single database's, every column, row
      and value type, in order: 'taobao' without links, 'taobao_linked' with
-     links, and the closure list, on a links split and on a plain one;
+     links, and the closure lists, on a links split and on a plain one;
+     write_standings; the command line; bench/dask_bench.py runs and agrees;
   4. a worker killed while it holds a finished shard's result and other
      tasks run: the result is still complete and identical;
-  5. a shard that is missing, not a database, not a shard or without rule
-     tables: an error naming the shard; an incomplete list of shards: an
-     error naming the missing shard numbers.
+  5. a shard that is missing, not a database, not a shard or without a rule
+     table, and a module that does not load: an error naming the shard; an
+     incomplete list of shards: an error naming the missing shard numbers.
 """
 import csv
 import os
@@ -224,7 +226,7 @@ def main():
                   "a split (shards.json); expected a new or empty directory", str(e))
 
         cluster = distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=40)
+                                           dashboard_address=None, silence_logs=50)  # the kill logs an ERROR
         client = distributed.Client(cluster)
         try:
             cases = [("taobao, no links, links split", src, linked, "taobao", False, False),
@@ -277,6 +279,12 @@ def main():
                                  env=env, capture_output=True, text=True)
             check("cli standings: not a split", run.returncode == 1 and run.stderr.startswith(
                 f"error: penalty.shards: {tmp}/shards.json is not a split's manifest ("), run.stderr)
+
+            # bench/dask_bench.py runs (on this small source: its numbers mean nothing).
+            run = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "dask_bench.py"), bare, "--repeat", "1"],
+                                 env=env, capture_output=True, text=True)
+            check("bench/dask_bench.py runs and agrees", run.returncode == 0 and
+                  "dask frame equals the single process's" in run.stdout, run.stdout + run.stderr)
 
             # A worker killed while it holds a finished shard's result and
             # others are still running: Dask recomputes, the result is whole.
