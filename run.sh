@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # run.sh — install what is missing, build, and run penalty.
 #
-#   ./run.sh demo    set up, build, print the demo closure list
+#   ./run.sh demo    set up, build, write the demo database build/marketplace.db,
+#                    print its closure lists and how to run each report on it
 #   ./run.sh test    set up, build, run the whole test suite (ctest), the
-#                    same suite under AddressSanitizer + UBSan, and a
-#                    one-minute fuzzing run
+#                    suite again under AddressSanitizer + UBSan (the tests
+#                    that embed the module elsewhere are not built there),
+#                    and a one-minute fuzzing run; ends with what each ran
 #   ./run.sh build   set up and build only (build/penalty.so)
 #   ./run.sh bench   set up, build, run the benchmark (bench/README.md)
 #
 # Set-up installs missing Debian packages with apt-get (through sudo when
 # not root). Nothing is downloaded at build time; the tests also install
 # better-sqlite3 from npm when Node.js 20+ is present (tests/embed/node).
+# Every command builds all of build/ (the module, the static library, the
+# tests), so `ctest --test-dir build` and `cmake --install build` work after it.
 set -euo pipefail
 cd "$(dirname "$0")"
+root=$PWD
 
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
-test_packages=(python3 clang libclang-rt-dev python3-dask python3-distributed python3-pandas)
+test_packages=(python3 clang libclang-rt-dev dpkg-dev python3-build python3-setuptools python3-wheel python3-venv)
+
+usage() {
+  # The header comment above, without its '#'s.
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+}
 
 setup() {
   local missing=()
@@ -23,60 +33,144 @@ setup() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "run.sh: installing ${missing[*]}"
+  echo "== installing ${missing[*]} (apt-get)"
   local sudo=()
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Every command configures the tests too (CMake then needs python3), and
+# the docs test draws its plot with matplotlib (docs/plot_balance.py).
+packages+=(python3)
+test_packages+=(python3-matplotlib)
+test_packages+=(python3-dask python3-distributed python3-pandas)  # tests/dask (docs/scale.md)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# progress: of make's "[ 42%] Building ..." lines on stdin, prints the
+# percentage at each quarter as it comes (a read loop: awk would buffer).
+progress() {
+  local line next_p=0 p
+  while IFS= read -r line; do
+    [[ $line =~ ^\[\ *([0-9]+)%\]\ Building ]] || continue
+    p=${BASH_REMATCH[1]}
+    if [ "$p" -ge "$next_p" ]; then
+      echo "   $p%"
+      next_p=$((p - p % 25 + 25))
+    fi
+  done
+}
+
+# build PRESET DIR WHAT ABOUT [TARGET]: configure and build, printing a
+# progress line at every quarter and the time taken; the log is shown when
+# the build fails.
+build() {
+  local preset=$1 dir=$2 what=$3 about=$4 start=$SECONDS
+  local target=()
+  [ $# -ge 5 ] && target=(--target "$5")
+  echo "== building $what in $dir/ ($about on 2 cores)"
+  cmake --preset "$preset" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
+  if ! cmake --build "$dir" -j"$(nproc)" "${target[@]}" 2>&1 | tee "$work/build.log" | progress; then
+    tail -n 60 "$work/build.log"
+    echo "run.sh: building $dir/ failed (the end of its log is above)"
+    exit 1
+  fi
+  echo "   built in $((SECONDS - start)) s"
+}
+
+# ctest_stage DIR: runs the suite of DIR; prints each skipped test with its
+# reason (the first output line of the test, from ctest's log) and leaves
+# "N passed[, M skipped]" in $stage_result. Exits when a test fails.
+ctest_stage() {
+  local dir=$1 start=$SECONDS status=0
+  ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" 2>&1 | tee "$work/ctest.log" || status=$?
+  local passed skipped
+  passed=$(grep -cE 'Test +#[0-9]+: .* Passed' "$work/ctest.log" || true)
+  skipped=$(grep -E 'Test +#[0-9]+: .*\*\*\*Skipped' "$work/ctest.log" | sed -E 's/.*Test +#[0-9]+: ([^ ]+) .*/\1/' || true)
+  stage_result="$passed passed"
+  if [ -n "$skipped" ]; then
+    stage_result+=", $(echo "$skipped" | wc -l) skipped"
+    for name in $skipped; do
+      local reason
+      reason=$(awk -v t="$name" '$0 ~ "^[0-9]+/[0-9]+ Test: " t "$" { found = 1 }
+                                 found && /^<end of output>/ { exit }
+                                 found && out && !/^-+$/ { last = $0 }
+                                 found && /^Output:/ { out = 1 }
+                                 END { print last }' "$dir/Testing/Temporary/LastTest.log")
+      reason=${reason#skipped: }
+      echo "   $name was skipped: ${reason:-it printed no reason}"
+      stage_result+=" ($name: ${reason:-no reason printed})"
+    done
+  fi
+  echo "   $dir/: $stage_result in $((SECONDS - start)) s"
+  [ "$status" -eq 0 ] || { echo "run.sh: tests failed in $dir/ (their output is above)"; exit 1; }
+}
+
+# The names of the tests ctest knows in DIR, one a line.
+test_names() {
+  ctest --test-dir "$1" -N | sed -nE 's/^ *Test +#[0-9]+: (.*)$/\1/p' | sort
+}
+
 case "${1:-}" in
   demo)
     setup "${packages[@]}"
-    cmake --preset default -DPENALTY_TESTS=OFF >/dev/null
-    cmake --build build -j"$(nproc)" --target penalty >/dev/null
-    sqlite3 -batch :memory: -cmd ".load build/penalty" < sql/demo/demo.sql
+    build default build "the module, the static library and the tests" "a few minutes"
+    db=$root/build/marketplace.db
+    echo "== writing the demo database $db"
+    sql/demo/make_marketplace.sh "$db" "$root/build/penalty"
+    echo
+    sqlite3 -batch "$db" -cmd ".load $root/build/penalty" < sql/demo/demo.sql
+    echo
+    echo "The demo database is $db. Next, the reports (README.md, \"Reports\"), each with:"
+    for report in sql/reports/*.sql; do
+      echo "  sqlite3 -box '$db' -cmd '.load $root/build/penalty' < '$root/$report'"
+    done
+    echo "Other modes: -csv -header, -json, -line, -markdown; long reasons and notes read best with"
+    echo "  -cmd '.mode box --wrap 60 --wordwrap on' in place of -box."
     ;;
   test)
     setup "${packages[@]}" "${test_packages[@]}"
     if command -v npm >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 20 ] &&
        [ ! -d tests/embed/node/node_modules/better-sqlite3 ]; then
+      echo "== installing better-sqlite3 for tests/embed/node (npm)"
       (cd tests/embed/node && npm install --no-audit --no-fund --loglevel=error >/dev/null)
     fi
-    cmake --preset default >/dev/null
-    cmake --build build -j"$(nproc)" >/dev/null
-    ctest --test-dir build --output-on-failure -j"$(nproc)"
-    echo "== the same suite under AddressSanitizer + UndefinedBehaviorSanitizer"
-    cmake --preset asan >/dev/null
-    cmake --build build-asan -j"$(nproc)" >/dev/null
-    ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+    build default build "the module, the static library and the tests" "a few minutes"
+    echo "== running the test suite (ctest, build/)"
+    ctest_stage build
+    summary="ctest: $stage_result"
+    build asan build-asan "the sanitizer build (AddressSanitizer + UBSan)" "about 12 min"
+    echo "== running the suite under AddressSanitizer + UBSan (ctest, build-asan/; slower: every test under the sanitizers)"
+    ctest_stage build-asan
+    not_built=$(comm -23 <(test_names build) <(test_names build-asan) | tr '\n' ' ')
+    summary+="; asan: $stage_result"
+    [ -n "$not_built" ] && summary+=", $(echo $not_built | wc -w) not built under ASan: ${not_built% }"
+    build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
     echo "== fuzzing for 60 seconds (libFuzzer, ASan + UBSan)"
-    cmake --preset fuzz >/dev/null
-    cmake --build build-fuzz -j"$(nproc)" --target fuzz_penalty >/dev/null
-    work=$(mktemp -d)
-    trap 'rm -rf "$work"' EXIT
+    mkdir "$work/corpus"
     # A fixed seed: the CI run is reproducible (fuzz longer, unseeded, by hand).
     if ! ./build-fuzz/fuzz_penalty -seed=20171201 -max_total_time=60 -rss_limit_mb=2048 -print_final_stats=1 \
-         "$work" fuzz/corpus > "$work/fuzz.log" 2>&1; then
+         "$work/corpus" fuzz/corpus > "$work/fuzz.log" 2>&1; then
       tail -n 60 "$work/fuzz.log"
-      echo "fuzz: 0 passed, 1 failed"
+      echo "$summary; fuzz: 60 s, 1 crash (above)"
       exit 1
     fi
     grep -E "^(Done|stat::peak_rss_mb)" "$work/fuzz.log"
-    echo "fuzz: 1 passed, 0 failed"
+    runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$work/fuzz.log")
+    echo "$summary; fuzz: 60 s, ${runs:-?} inputs, 0 crashes"
     ;;
   build)
     setup "${packages[@]}"
-    cmake --preset default >/dev/null
-    cmake --build build -j"$(nproc)"
+    build default build "the module, the static library and the tests" "a few minutes"
     ;;
   bench)
     setup "${packages[@]}"
-    cmake --preset default -DPENALTY_TESTS=OFF >/dev/null
-    cmake --build build -j"$(nproc)" --target penalty >/dev/null
+    build default build "the module, the static library and the tests" "a few minutes"
     bash bench/run.sh "${@:2}"
     ;;
   *)
-    sed -n '2,14p' "$0"; exit 2
+    usage; exit 2
     ;;
 esac

@@ -7,13 +7,14 @@
 // add one row to kTables. The API surface test (tests/sql/api_surface)
 // lists what SQLite then sees.
 //
-// Flags. Every function but penalty_install is SQLITE_INNOCUOUS: it reads
+// Flags. Every function but the two that write is SQLITE_INNOCUOUS: it reads
 // only the rule tables and sources of this connection, which a view's author
 // could select directly, and has no side effect; so reporting views keep
 // working with trusted_schema=OFF. None is SQLITE_DETERMINISTIC but
 // penalty_version: answers change when the rules are edited, so they must
-// not be used in indexes or generated columns. penalty_install writes the
-// schema and is SQLITE_DIRECTONLY (never from a view or trigger).
+// not be used in indexes or generated columns. penalty_install (the schema)
+// and penalty_copy_ruleset (rule rows) write, and are SQLITE_DIRECTONLY:
+// never from a view or trigger, where a read would write.
 #include "catalog.hpp"
 
 #include <new>
@@ -41,6 +42,7 @@ struct FunctionDef {
 const FunctionDef kFunctions[] = {
     {"penalty_version", 0, kConstant, fn_version, nullptr},
     {"penalty_install", 0, kWrites, fn_install, nullptr},
+    {"penalty_copy_ruleset", 2, kWrites, fn_copy_ruleset, nullptr},
     {"penalty_points", 3, kReads, fn_points, nullptr},
     {"penalty_level", 2, kReads, fn_level, nullptr},
     {"penalty_total", 4, kReads, nullptr, &kTotalCallbacks},

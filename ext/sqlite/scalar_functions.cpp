@@ -1,4 +1,5 @@
 // scalar_functions.cpp — penalty_version(), penalty_install(),
+// penalty_copy_ruleset(from, to),
 // penalty_points(ruleset, code, at), penalty_level(ruleset, credit).
 //
 // Names, argument counts and flags are declared in catalog.cpp; error
@@ -11,6 +12,7 @@
 
 #include "../core/engine.hpp"
 #include "catalog.hpp"
+#include "copy_ruleset.hpp"
 #include "errors.hpp"
 #include "rule_schema.hpp"
 #include "values.hpp"
@@ -42,6 +44,14 @@ void fn_version(sqlite3_context* ctx, int, sqlite3_value**) {
 void fn_install(sqlite3_context* ctx, int, sqlite3_value**) {
     guard(ctx, registered(ctx).name,
           [&] { sqlite3_result_int(ctx, install_rule_tables(sqlite3_context_db_handle(ctx))); });
+}
+
+void fn_copy_ruleset(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    guard(ctx, registered(ctx).name, [&] {
+        const std::string_view from = text_arg(argv[0], "from");
+        const std::string_view to = text_arg(argv[1], "to");
+        sqlite3_result_int64(ctx, copy_ruleset(sqlite3_context_db_handle(ctx), from, to));
+    });
 }
 
 void fn_points(sqlite3_context* ctx, int, sqlite3_value** argv) {

@@ -10,6 +10,7 @@ using ScalarCallback = void (*)(sqlite3_context*, int, sqlite3_value**);
 
 void fn_version(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_version()
 void fn_install(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_install()
+void fn_copy_ruleset(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_copy_ruleset(from, to)
 void fn_points(sqlite3_context* ctx, int argc, sqlite3_value** argv);   // penalty_points(ruleset, code, at)
 void fn_level(sqlite3_context* ctx, int argc, sqlite3_value** argv);    // penalty_level(ruleset, credit)
 

@@ -2,12 +2,15 @@
 #include "source_table.hpp"
 
 #include <new>
+#include <optional>
 #include <strings.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "../core/error.hpp"
 #include "../core/value.hpp"
+#include "errors.hpp"
 #include "statement.hpp"
 
 namespace penalty::glue {
@@ -28,11 +31,119 @@ int SourceTable::column(const char* want) const {
     return -1;
 }
 
+namespace {
+
+// A name split into its parts, unquoted.
+struct NameParts {
+    std::optional<std::string> schema;
+    std::string table;
+};
+
+// The quoted identifier at the start of `s` ("..." with "" for a quote),
+// unquoted; `s` is advanced past it. nullopt when it is not terminated.
+std::optional<std::string> take_quoted(std::string_view& s) {
+    std::string out;
+    for (std::size_t k = 1; k < s.size(); ++k) {
+        if (s[k] != '"') {
+            out += s[k];
+        } else if (k + 1 < s.size() && s[k + 1] == '"') {
+            out += '"';
+            ++k;
+        } else {
+            s.remove_prefix(k + 1);
+            return out;
+        }
+    }
+    return std::nullopt;
+}
+
+// The parts of `name` (source_table.hpp), or nullopt when it is malformed:
+// an unterminated quote, text after a quoted part, an empty part.
+std::optional<NameParts> split_name(std::string_view name) {
+    NameParts out;
+    std::string_view rest = name;
+    std::string first;
+    bool dot = false;
+    if (!rest.empty() && rest.front() == '"') {
+        const auto q = take_quoted(rest);
+        if (!q || (!rest.empty() && rest.front() != '.')) return std::nullopt;
+        first = *q;
+        dot = !rest.empty();
+        if (dot) rest.remove_prefix(1);
+    } else {
+        const std::size_t at = rest.find('.');
+        first = std::string(rest.substr(0, at));
+        dot = at != std::string_view::npos;
+        rest = dot ? rest.substr(at + 1) : std::string_view();
+        if (dot && first.empty()) return std::nullopt;
+    }
+    if (!dot) {
+        out.table = std::move(first);
+        return out;
+    }
+    out.schema = std::move(first);
+    if (rest.empty()) return std::nullopt;
+    if (rest.front() == '"') {
+        const auto q = take_quoted(rest);
+        if (!q || !rest.empty()) return std::nullopt;
+        out.table = *q;
+    } else {
+        out.table = std::string(rest);
+    }
+    return out;
+}
+
+// The names of the connection's databases: main, temp and the attached ones.
+std::vector<std::string> databases(sqlite3* db) {
+    std::vector<std::string> out = {"main", "temp"};
+    Statement st;
+    const int rc = sqlite3_prepare_v3(db, "PRAGMA database_list", -1, 0, st.out(), nullptr);
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    check_rc(db, rc, "listing the databases");
+    int step;
+    while ((step = sqlite3_step(st.get())) == SQLITE_ROW) {
+        const unsigned char* name = sqlite3_column_text(st.get(), 1);
+        if (!name) throw std::bad_alloc();
+        const std::string n(reinterpret_cast<const char*>(name));
+        if (n != "main" && n != "temp") out.push_back(n);
+    }
+    check_rc(db, step, "listing the databases");
+    return out;
+}
+
+// `schema` as the connection spells it, or nullopt when it has no such
+// database (names match in any case, as in SQL).
+std::optional<std::string> find_database(const std::vector<std::string>& all, const std::string& schema) {
+    for (const std::string& d : all)
+        if (strcasecmp(d.c_str(), schema.c_str()) == 0) return d;
+    return std::nullopt;
+}
+
+}  // namespace
+
 SourceTable open_source_table(sqlite3* db, std::string_view name, const char* what,
                               std::initializer_list<const char*> required) {
-    SourceTable t{std::string(name), quote_identifier(name), sql_literal(ValueView::text(name)), {}};
+    SourceTable t{std::string(name), "", "", "", sql_literal(ValueView::text(name)), {}};
     if (name.find('\0') != std::string_view::npos)
         throw Error(fmt::format("{} {} contains a NUL character", what, t.literal));
+    const std::optional<NameParts> parts = split_name(name);
+    if (!parts)
+        throw Error(fmt::format("{} {} is not a table name: expected table or schema.table, each part bare or "
+                                "in double quotes (\"\" for a quote inside)",
+                                what, t.literal));
+    t.table = parts->table;
+    t.quoted = quote_identifier(t.table);
+    if (parts->schema) {
+        const std::vector<std::string> all = databases(db);
+        const std::optional<std::string> schema = find_database(all, *parts->schema);
+        if (!schema)
+            throw Error(fmt::format("{} {}: no database {} on this connection (it has {}); a table whose name "
+                                    "contains a dot is written in double quotes: {}",
+                                    what, t.literal, quote_identifier(*parts->schema), fmt::join(all, ", "),
+                                    sql_literal(ValueView::text(quote_identifier(name)))));
+        t.schema = *schema;
+        t.quoted = quote_identifier(t.schema) + "." + t.quoted;
+    }
     Statement probe;
     const int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + t.quoted).c_str(), -1, 0, probe.out(), nullptr);
     if (rc != SQLITE_OK) {

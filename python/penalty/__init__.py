@@ -19,6 +19,7 @@ Python's sqlite3 module: Debian's /usr/bin/python3 has it; some pyenv builds
 do not (then `enable_load_extension` is missing and load() says so).
 """
 import os
+import sqlite3
 
 __all__ = ["loadable_path", "load", "__version__"]
 
@@ -41,13 +42,24 @@ def loadable_path():
 
 def load(conn):
     """Loads the penalty extension into `conn`. Extension loading is enabled
-    only for the call and disabled again, as it was."""
+    for the call and off afterwards (even where it was on when the connection
+    was opened, as with Debian's libsqlite3: docs/troubleshooting.md). When neither
+    PENALTY_LOADABLE nor a bundled module names it and the dynamic loader
+    does not find "penalty", the sqlite3.OperationalError says what to do."""
     if not hasattr(conn, "enable_load_extension"):
         raise RuntimeError(
             "penalty.load: this Python's sqlite3 module cannot load extensions "
             "(built without SQLITE_ENABLE_LOAD_EXTENSION); use Debian's /usr/bin/python3")
+    path = loadable_path()
     conn.enable_load_extension(True)
     try:
-        conn.load_extension(loadable_path())
+        conn.load_extension(path)
+    except sqlite3.OperationalError as e:
+        if path != "penalty":
+            raise
+        raise sqlite3.OperationalError(
+            "penalty.load: no module bundled in this package and none found by name "
+            "(install the Debian package libsqlite3-mod-penalty, or set PENALTY_LOADABLE "
+            f"to the path of penalty.so): {e}") from e
     finally:
         conn.enable_load_extension(False)

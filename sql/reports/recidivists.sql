@@ -1,14 +1,14 @@
 -- recidivists.sql — the top repeat offenders: shops with the most repeat
 -- offences within the ruleset's look-back, as of a date.
 --
---   sqlite3 marketplace.db -cmd '.load build/penalty' < sql/reports/recidivists.sql
+--   sqlite3 -box marketplace.db -cmd '.load build/penalty' < sql/reports/recidivists.sql
+--   (or -csv, -json, -line, -markdown ...: the report sets no output mode)
 --   parameters (sqlite3 shell: .parameter set @as_of "'2018-01-01'", with the SQL quotes
 --   inside the shell's: the value is an SQL expression):
 --               @as_of   default '2017-12-31 23:59:59+08:00'
 --               @ruleset default 'taobao'
 --               @top     default 20
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
-.mode box
 SELECT s.name AS shop,
        penalty_level(coalesce(@ruleset, 'taobao'), s.credit) AS level,
        p.repeats,

@@ -1,13 +1,13 @@
 -- sanctions_active.sql — shops under an active sanction as of a date (not
 -- closed ones: see closure_list.sql), most points first.
 --
---   sqlite3 marketplace.db -cmd '.load build/penalty' < sql/reports/sanctions_active.sql
+--   sqlite3 -box marketplace.db -cmd '.load build/penalty' < sql/reports/sanctions_active.sql
+--   (or -csv, -json, -line, -markdown ...: the report sets no output mode)
 --   parameters (sqlite3 shell: .parameter set @as_of "'2018-01-01'", with the SQL quotes
 --   inside the shell's: the value is an SQL expression):
 --               @as_of   default '2017-12-31 23:59:59+08:00'
 --               @ruleset default 'taobao'
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
-.mode box --wrap 64 --wordwrap on
 SELECT s.name AS shop,
        penalty_level(coalesce(@ruleset, 'taobao'), s.credit) AS level,
        p.sanction,

@@ -7,8 +7,9 @@ build=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-test -f "$tmp/prefix/lib/sqlite3/penalty.so"
+test -f "$tmp/prefix/$libdir/penalty.so"
 test -f "$tmp/prefix/include/penalty.h"
 cmake -S "$here" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/build" >/dev/null
