@@ -44,6 +44,7 @@ setup() {
 # the docs test draws its plot with matplotlib (docs/plot_balance.py).
 packages+=(python3)
 test_packages+=(python3-matplotlib)
+test_packages+=(python3-dask python3-distributed python3-pandas)  # tests/dask (docs/scale.md)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
