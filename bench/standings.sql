@@ -14,7 +14,9 @@
 --     a seller whose points on the tracks that can close are below the
 --     lowest closing threshold, and who has no closing code, cannot close;
 --   * the running balance (the window, and its sort) is computed only for
---     the remaining sellers' events (about 3% of the events at 1M).
+--     the remaining sellers' events (at 1M: 3,886 sellers, 16% of the
+--     events), found with IN (...) so that SQLite
+--     may scan or use an index on seller_id, whichever is cheaper.
 -- Ties in time may be summed in any order: with points >= 0 the first
 -- crossing of a threshold falls at the same time whatever the order.
 WITH
@@ -42,8 +44,8 @@ run AS (
   SELECT v.seller_id, v.occurred_at AS at, r.track, r.points, r.closes,
          sum(r.points) OVER (PARTITION BY v.seller_id, r.track, strftime('%Y', v.occurred_at, '+8 hours')
                              ORDER BY v.occurred_at ROWS UNBOUNDED PRECEDING) AS bal
-    FROM lim, seller AS s JOIN violations AS v ON v.seller_id = s.seller_id JOIN rule AS r ON r.code = v.code
-   WHERE s.at_risk AND v.occurred_at <= lim.upto
+    FROM lim, violations AS v JOIN rule AS r ON r.code = v.code
+   WHERE v.occurred_at <= lim.upto AND v.seller_id IN (SELECT seller_id FROM seller WHERE at_risk)
 ),
 closing AS (
   SELECT seller_id, min(at) AS closure_at
