@@ -9,6 +9,8 @@
 //   (e) the same figures in pure SQL in DuckDB, 2 threads
 //       (bench/duckdb/standings.mjs; skipped when its npm package is absent
 //       or PENALTY_BENCH_DUCKDB=0)
+// (c) is skipped when PENALTY_BENCH_PURE_SQL=0 (e.g. to rerun only the
+// extension's figures).
 // checks that (b), (c) and (e) of every configuration give the same answer
 // (the data are the same rows in every configuration), and prints one
 // Markdown table. (a), (b), (c) and (e) take the best of 3 runs when one run
@@ -422,11 +424,16 @@ int main(int argc, char** argv) {
                    b.seconds, b.cpu_seconds, events / b.seconds, b.max_rss_kb / 1024.0, b.answer);
         std::fflush(stdout);
         check(fmt::format("(b) {}", cfg.name), b.answer);
-        const Result c = measure(path, module, pure_sql_for(cfg.source), {kAsOf});
-        fmt::print("(c) pure SQL in SQLite   {:8.3f} s  cpu {:7.3f} s  {:>12.0f} events/s  peak {:7.1f} MiB  [{}]\n",
-                   c.seconds, c.cpu_seconds, events / c.seconds, c.max_rss_kb / 1024.0, c.answer);
+        std::optional<Result> c;
+        if (const char* off = std::getenv("PENALTY_BENCH_PURE_SQL"); !off || std::string(off) != "0") {
+            c = measure(path, module, pure_sql_for(cfg.source), {kAsOf});
+            fmt::print("(c) pure SQL in SQLite   {:8.3f} s  cpu {:7.3f} s  {:>12.0f} events/s  peak {:7.1f} MiB  [{}]\n",
+                       c->seconds, c->cpu_seconds, events / c->seconds, c->max_rss_kb / 1024.0, c->answer);
+            check(fmt::format("(c) {}", cfg.name), c->answer);
+        } else {
+            fmt::print("(c) pure SQL in SQLite: skipped (PENALTY_BENCH_PURE_SQL=0)\n");
+        }
         std::fflush(stdout);
-        check(fmt::format("(c) {}", cfg.name), c.answer);
         Lookup d;
         if (cfg.seller_index) {
             d = one_seller(path, module, cfg.source);
@@ -444,9 +451,9 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         const double above = (b.max_rss_kb - a.max_rss_kb) * 1024.0 / events;
         rows.push_back(fmt::format(
-            "| {} | {} | {:.3f} s | {:.3f} s | {:.2f} ({:.2f}) | {} | {:.1f} MiB | {:.1f} B | {:.3f} s | {} | {} | {} |", short_n(n),
+            "| {} | {} | {:.3f} s | {:.3f} s | {:.2f} ({:.2f}) | {} | {:.1f} MiB | {:.1f} B | {} | {} | {} | {} |", short_n(n),
             cfg.name, a.seconds, b.seconds, b.seconds / a.seconds, b.cpu_seconds / a.cpu_seconds, grouped(events / b.seconds), b.max_rss_kb / 1024.0,
-            above, c.seconds, e ? fmt::format("{:.3f} s", e->seconds) : "—",
+            above, c ? fmt::format("{:.3f} s", c->seconds) : "—", e ? fmt::format("{:.3f} s", e->seconds) : "—",
             e ? fmt::format("{:.2f}", e->seconds / b.seconds) : "—",
             cfg.seller_index && !d.seller.empty() ? fmt::format("{:.0f} µs", d.median_us) : "—"));
     }
