@@ -150,12 +150,19 @@ void generate_base(const std::string& path, std::int64_t n, const std::string& m
     if (sqlite3_close(db) != SQLITE_OK) die("cannot close " + path);
 }
 
-// Makes DATA_DIR/events-N-<file>.db unless it exists. Each is built under a
-// temporary name and renamed when complete, so an interrupted run leaves no
-// half-made database to be reused.
+// Makes DATA_DIR/events-N-<file>.db unless it exists with the current
+// layout. Each is built under a temporary name and renamed when complete,
+// so an interrupted run leaves no half-made database to be reused.
 void ensure_db(const std::string& dir, std::int64_t n, const std::string& file, const std::string& module) {
     const std::string path = db_path(dir, n, file);
-    if (std::filesystem::exists(path)) return;
+    if (std::filesystem::exists(path)) {
+        // Databases made before the `id` column (same rows) are made again.
+        sqlite3* db = open_db(path, module);
+        const bool current = one_row(db, "SELECT count(*) FROM pragma_table_info('violations') WHERE name = 'id'") == "1";
+        if (sqlite3_close(db) != SQLITE_OK) die("cannot close " + path);
+        if (current) return;
+        fmt::print("{} has an older layout (no id column): making it again\n", path);
+    }
     const std::string base = db_path(dir, n, "none");
     if (file != "none") ensure_db(dir, n, "none", module);
     fmt::print("generating {} ...\n", path);
