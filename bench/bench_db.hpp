@@ -64,9 +64,11 @@ public:
         return out;
     }
 
-    // The seconds, peak RSS and answer of `work` run in a child process.
+    // The seconds, CPU seconds (user + system), peak RSS and answer of
+    // `work` run in a child process.
     struct Result {
         double seconds = 0;
+        double cpu_seconds = 0;  // of the whole child (opening and loading included)
         long max_rss_kb = 0;
         std::string answer;
     };
@@ -99,6 +101,8 @@ public:
         r.seconds = std::stod(msg.substr(0, nl));
         r.answer = msg.substr(nl + 1);
         r.max_rss_kb = ru.ru_maxrss;
+        r.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                        static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
         return r;
     }
 
