@@ -119,6 +119,43 @@ std::optional<std::string> find_database(const std::vector<std::string>& all, co
     return std::nullopt;
 }
 
+// `part` of a name as it is written: bare when it is a plain identifier,
+// else in double quotes.
+std::string name_part(const std::string& part) {
+    bool plain = !part.empty() && !(part[0] >= '0' && part[0] <= '9');
+    for (char c : part)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    return plain ? part : quote_identifier(part);
+}
+
+// "a", "a or b", "a, b or c".
+std::string listing(const std::vector<std::string>& items, const char* last) {
+    std::string out;
+    for (std::size_t k = 0; k < items.size(); ++k)
+        out += (k == 0 ? "" : k + 1 == items.size() ? fmt::format(" {} ", last) : std::string(", ")) + items[k];
+    return out;
+}
+
+// The databases of `all` that hold a table or view named `table` (any case,
+// as SQL compares names).
+std::vector<std::string> databases_with(sqlite3* db, const std::vector<std::string>& all, const std::string& table) {
+    std::vector<std::string> out;
+    for (const std::string& d : all) {
+        Statement st;
+        const std::string sql = fmt::format(
+            "SELECT 1 FROM {}.sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
+            quote_identifier(d));
+        const int rc = sqlite3_prepare_v3(db, sql.c_str(), -1, 0, st.out(), nullptr);
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        check_rc(db, rc, "listing the tables");
+        check_rc(db, sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_STATIC), "listing the tables");
+        const int step = sqlite3_step(st.get());
+        if (step == SQLITE_ROW) out.push_back(d);
+        else check_rc(db, step, "listing the tables");
+    }
+    return out;
+}
+
 }  // namespace
 
 SourceTable open_source_table(sqlite3* db, std::string_view name, const char* what,
@@ -143,6 +180,16 @@ SourceTable open_source_table(sqlite3* db, std::string_view name, const char* wh
                                     sql_literal(ValueView::text(quote_identifier(name)))));
         t.schema = *schema;
         t.quoted = quote_identifier(t.schema) + "." + t.quoted;
+    } else if (const std::vector<std::string> in = databases_with(db, databases(db), t.table); in.size() > 1) {
+        // An unqualified name in several databases: SQL would take the
+        // first, but the caller may have meant another (a schema prefix on
+        // the table-valued function itself never reaches it), so it must
+        // name one.
+        std::vector<std::string> choices;
+        for (const std::string& d : in)
+            choices.push_back(sql_literal(ValueView::text(name_part(d) + "." + name_part(t.table))));
+        throw Error(fmt::format("{} {} is ambiguous: there is a table or view of that name in {}; name one: {}",
+                                what, t.literal, listing(in, "and"), listing(choices, "or")));
     }
     Statement probe;
     const int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + t.quoted).c_str(), -1, 0, probe.out(), nullptr);
