@@ -19,8 +19,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
 
-packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev)
-test_packages=(python3 clang libclang-rt-dev dpkg-dev python3-build python3-setuptools python3-wheel python3-venv)
+# Every command configures the tests too, so CMake needs python3.
+packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev python3)
+# The tests: clang (fuzzing), dpkg-dev and python3-build.. (packaging),
+# python3-matplotlib (the docs' plot, docs/plot_balance.py), python3-dask..
+# (tests/dask, docs/scale.md).
+test_packages=(clang libclang-rt-dev dpkg-dev python3-build python3-setuptools python3-wheel python3-venv
+               python3-matplotlib python3-dask python3-distributed python3-pandas)
 
 usage() {
   # The header comment above, without its '#'s.
@@ -39,12 +44,6 @@ setup() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-
-# Every command configures the tests too (CMake then needs python3), and
-# the docs test draws its plot with matplotlib (docs/plot_balance.py).
-packages+=(python3)
-test_packages+=(python3-matplotlib)
-test_packages+=(python3-dask python3-distributed python3-pandas)  # tests/dask (docs/scale.md)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
