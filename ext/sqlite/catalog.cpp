@@ -7,13 +7,16 @@
 // add one row to kTables. The API surface test (tests/sql/api_surface)
 // lists what SQLite then sees.
 //
-// Flags. Every function but penalty_install is SQLITE_INNOCUOUS: it reads
+// Flags. Every function but penalty_install and the two-argument
+// penalty_config is SQLITE_INNOCUOUS: it reads
 // only the rule tables and sources of this connection, which a view's author
 // could select directly, and has no side effect; so reporting views keep
 // working with trusted_schema=OFF. None is SQLITE_DETERMINISTIC but
 // penalty_version: answers change when the rules are edited, so they must
 // not be used in indexes or generated columns. penalty_install writes the
-// schema and is SQLITE_DIRECTONLY (never from a view or trigger).
+// schema and is SQLITE_DIRECTONLY (never from a view or trigger);
+// penalty_config(name, value) changes the connection's settings and is
+// SQLITE_DIRECTONLY too.
 #include "catalog.hpp"
 
 #include <new>
@@ -48,6 +51,9 @@ const FunctionDef kFunctions[] = {
     {"penalty_repeats", 4, kReads, nullptr, &kRepeatsCallbacks},
     {"penalty_closure", 4, kReads, nullptr, &kClosureCallbacks},
     {"penalty_standing", 4, kReads, nullptr, &kStandingCallbacks},
+    {"penalty_config", 1, kReads, fn_config, nullptr},    // a setting's value (settings.hpp)
+    {"penalty_config", 2, kWrites, fn_config, nullptr},   // sets it: not from views or triggers
+    {"penalty_read_plan", 1, kReads, fn_read_plan, nullptr},
 };
 
 struct TableDef {

@@ -12,5 +12,7 @@ void fn_version(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penal
 void fn_install(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_install()
 void fn_points(sqlite3_context* ctx, int argc, sqlite3_value** argv);   // penalty_points(ruleset, code, at)
 void fn_level(sqlite3_context* ctx, int argc, sqlite3_value** argv);    // penalty_level(ruleset, credit)
+void fn_config(sqlite3_context* ctx, int argc, sqlite3_value** argv);   // penalty_config(name [, value])
+void fn_read_plan(sqlite3_context* ctx, int argc, sqlite3_value** argv);  // penalty_read_plan(source)
 
 }  // namespace penalty::glue
