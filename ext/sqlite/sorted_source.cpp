@@ -60,29 +60,32 @@ std::uint64_t mix(std::uint64_t x) {
     return x;
 }
 
-// Every distinct seller_id, as a 32-bit id in order of first appearance
-// (an open-addressing hash table of ids over the keys).
+// Every distinct seller_id, as a 32-bit id in order of first appearance:
+// small non-negative INTEGER ids (the usual case) through a direct array,
+// one cache-friendly look-up (the array stays within 8 entries per seller,
+// plus 64Ki); any other value through an open-addressing hash table of ids
+// over the keys.
 class SellerTable {
 public:
     std::uint32_t intern(const ValueKey& k) {
-        if ((keys_.size() + 1) * 2 > slots_.size()) grow();
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t at = hash(k) & mask;; at = (at + 1) & mask) {
-            const std::uint32_t slot = slots_[at];
-            if (slot == 0) {
-                if (keys_.size() >= UINT32_MAX - 1) throw Error("more than 4294967294 sellers");
-                keys_.push_back(k);
-                slots_[at] = static_cast<std::uint32_t>(keys_.size());
-                return slot_id(slots_[at]);
+        if (k.kind == Kind::Integer && k.i >= 0) {
+            const auto i = static_cast<std::uint64_t>(k.i);
+            if (i < dense_.size() && dense_[i] != 0) return dense_[i] - 1;
+            if (i < (keys_.size() + 65536) * 8 && i < UINT32_MAX) {
+                if (i >= dense_.size()) dense_.resize(std::max<std::size_t>(i + 1, dense_.size() * 2), 0);
+                const std::uint32_t id = hashed(k);
+                dense_[i] = id + 1;
+                return id;
             }
-            if (keys_[slot_id(slot)] == k) return slot_id(slot);
         }
+        return hashed(k);
     }
     const ValueKey& key(std::uint32_t id) const { return keys_[id]; }
     std::size_t size() const { return keys_.size(); }
     void clear() {
         keys_.clear();
-        slots_.clear();
+        std::vector<std::uint32_t>().swap(slots_);
+        std::vector<std::uint32_t>().swap(dense_);
     }
     // rank[id]: the seller's position in SQLite's BINARY order.
     std::vector<std::uint32_t> ranks() const {
@@ -96,7 +99,21 @@ public:
     }
 
 private:
-    static std::uint32_t slot_id(std::uint32_t slot) { return slot - 1; }  // slots hold id + 1; 0 is empty
+    // slots_ hold id + 1; 0 is empty.
+    std::uint32_t hashed(const ValueKey& k) {
+        if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t at = hash(k) & mask;; at = (at + 1) & mask) {
+            const std::uint32_t slot = slots_[at];
+            if (slot == 0) {
+                if (keys_.size() >= UINT32_MAX - 1) throw Error("more than 4294967294 sellers");
+                keys_.push_back(k);
+                slots_[at] = static_cast<std::uint32_t>(keys_.size());
+                return slots_[at] - 1;
+            }
+            if (keys_[slot - 1] == k) return slot - 1;
+        }
+    }
     static std::size_t hash(const ValueKey& k) {
         switch (k.kind) {
             case Kind::Integer: return mix(static_cast<std::uint64_t>(k.i));
@@ -120,6 +137,7 @@ private:
 
     std::vector<ValueKey> keys_;
     std::vector<std::uint32_t> slots_;
+    std::vector<std::uint32_t> dense_;  // by INTEGER value: id + 1, or 0
 };
 
 // The records of one read: in memory up to the budget, else sorted runs
@@ -197,12 +215,59 @@ private:
     };
 
     // Sorts recs_ by (rank of seller, at, tie); `seller` stays an id.
+    // In place, by rank: an MSD radix sort (American flag sort, at most
+    // 1024 buckets a pass, so each pass writes to few places at once and
+    // stays in cache), then each seller's records by (at, tie) unless they
+    // already are (a source stored in time order).
     void sort_by(const std::vector<std::uint32_t>& rank) {
         for (R& r : recs_) base(r).seller = rank[base(r).seller];
-        std::sort(recs_.begin(), recs_.end(), before<R>);
+        flag_sort(recs_.data(), recs_.data() + recs_.size(), 0, rank.size());
+        auto by_time = [](const R& a, const R& b) {
+            const Rec &x = base(a), &y = base(b);
+            return x.at != y.at ? x.at < y.at : x.tie < y.tie;
+        };
+        for (auto first = recs_.begin(); first != recs_.end();) {
+            auto last = first + 1;
+            while (last != recs_.end() && base(*last).seller == base(*first).seller) ++last;
+            if (!std::is_sorted(first, last, by_time)) std::sort(first, last, by_time);
+            first = last;
+        }
         std::vector<std::uint32_t> id_of(rank.size());
         for (std::size_t id = 0; id < rank.size(); ++id) id_of[rank[id]] = static_cast<std::uint32_t>(id);
         for (R& r : recs_) base(r).seller = id_of[base(r).seller];
+    }
+
+    // Sorts [first, last) by seller, all of which are in [lo, hi).
+    static void flag_sort(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
+        const auto n = static_cast<std::size_t>(last - first);
+        if (n < 2 || hi - lo < 2) return;
+        if (n <= 32) {
+            std::sort(first, last, [](const R& a, const R& b) { return base(a).seller < base(b).seller; });
+            return;
+        }
+        constexpr std::size_t kFan = 1024;
+        unsigned shift = 0;
+        while (((hi - lo - 1) >> shift) >= kFan) ++shift;
+        const std::size_t buckets = static_cast<std::size_t>((hi - lo - 1) >> shift) + 1;
+        std::size_t start[kFan + 1] = {}, next[kFan];
+        for (const R* p = first; p != last; ++p) ++start[((base(*p).seller - lo) >> shift) + 1];
+        for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+        for (std::size_t b = 0; b < buckets; ++b) next[b] = start[b];
+        for (std::size_t b = 0; b < buckets; ++b) {
+            while (next[b] < start[b + 1]) {
+                R v = first[next[b]];
+                std::size_t d = (base(v).seller - lo) >> shift;
+                while (d != b) {
+                    std::swap(v, first[next[d]++]);
+                    d = (base(v).seller - lo) >> shift;
+                }
+                first[next[b]++] = v;
+            }
+        }
+        if (shift == 0) return;
+        for (std::size_t b = 0; b < buckets; ++b)
+            flag_sort(first + start[b], first + start[b + 1], lo + (std::uint64_t{b} << shift),
+                      std::min(hi, lo + (std::uint64_t{b + 1} << shift)));
     }
 
     // A run sorted by the ranks of the sellers seen so far: their relative
