@@ -1,8 +1,6 @@
 // settings.cpp — penalty_config's names and values (settings.hpp).
 #include "settings.hpp"
 
-#include <thread>
-
 #include <fmt/format.h>
 
 #include "../core/error.hpp"
@@ -11,7 +9,7 @@ namespace penalty::glue {
 
 namespace {
 
-constexpr const char* kNames = "'read_strategy', 'memory_budget' or 'threads'";
+constexpr const char* kNames = "'read_strategy' or 'memory_budget'";
 
 std::int64_t integer_in(std::string_view name, const ValueView& v, std::int64_t lo, std::int64_t hi,
                         const char* expected) {
@@ -21,8 +19,6 @@ std::int64_t integer_in(std::string_view name, const ValueView& v, std::int64_t 
 }
 
 }  // namespace
-
-std::int64_t Settings::default_threads() { return std::thread::hardware_concurrency() >= 2 ? 2 : 1; }
 
 const char* strategy_name(ReadStrategy s) {
     switch (s) {
@@ -36,7 +32,6 @@ const char* strategy_name(ReadStrategy s) {
 Cell config_get(const Settings& s, std::string_view name) {
     if (name == "read_strategy") return Cell::from(ValueView::text(strategy_name(s.read_strategy)));
     if (name == "memory_budget") return Cell::from(ValueView::integer(s.memory_budget));
-    if (name == "threads") return Cell::from(ValueView::integer(s.threads));
     throw Error(fmt::format("no setting {}; expected {}", sql_literal(ValueView::text(name)), kNames));
 }
 
@@ -50,9 +45,7 @@ Cell config_set(Settings& s, std::string_view name, const ValueView& value) {
                                     sql_literal(value)));
     } else if (name == "memory_budget") {
         s.memory_budget = integer_in(name, value, Settings::kMinBudget, INT64_MAX,
-                                     "an INTEGER number of bytes, at least 1048576");
-    } else if (name == "threads") {
-        s.threads = integer_in(name, value, 1, Settings::kMaxThreads, "an INTEGER from 1 to 64");
+                                     "an INTEGER number of bytes, at least 65536");
     } else {
         throw Error(fmt::format("no setting {}; expected {}", sql_literal(ValueView::text(name)), kNames));
     }

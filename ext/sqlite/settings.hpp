@@ -5,10 +5,7 @@
 //   read_strategy  'auto' (default) | 'stream' | 'sort' (read_plan.hpp)
 //   memory_budget  bytes of event records the 'sort' strategy keeps in memory
 //                  before it spills a sorted run to a temporary file
-//                  (INTEGER >= 1048576; default 4294967296)
-//   threads        1, or 2 and more: sellers evaluated on worker threads
-//                  (sorted_source.hpp); default 2 where the machine has 2
-//                  or more cores, else 1
+//                  (INTEGER >= 65536; default 4294967296)
 //
 // A Settings lives in the Connection (connection.hpp), never in a global.
 #pragma once
@@ -23,13 +20,9 @@ namespace penalty::glue {
 enum class ReadStrategy { Auto, Stream, Sort };
 
 struct Settings {
-    static constexpr std::int64_t kMinBudget = std::int64_t{1} << 20;
-    static constexpr std::int64_t kMaxThreads = 64;
+    static constexpr std::int64_t kMinBudget = std::int64_t{1} << 16;
     ReadStrategy read_strategy = ReadStrategy::Auto;
     std::int64_t memory_budget = std::int64_t{4} << 30;
-    std::int64_t threads = default_threads();
-
-    static std::int64_t default_threads();
 };
 
 const char* strategy_name(ReadStrategy s);
