@@ -393,13 +393,17 @@ struct SortedSource::Impl {
     }
 };
 
-SortedSource::SortedSource() : impl_(std::make_unique<Impl>()) {}
+SortedSource::SortedSource() = default;  // no allocation: a cursor is made in xOpen, which must not throw
 SortedSource::~SortedSource() = default;
 
-std::size_t SortedSource::runs() const { return impl_->extras ? impl_->wide.runs() : impl_->plain.runs(); }
+std::size_t SortedSource::runs() const {
+    if (!impl_) return 0;
+    return impl_->extras ? impl_->wide.runs() : impl_->plain.runs();
+}
 
 void SortedSource::start(sqlite3* db, std::string_view source, const Ruleset& rules,
                          std::optional<Time> revocations_until, std::int64_t memory_budget) {
+    if (!impl_) impl_ = std::make_unique<Impl>();
     Impl& m = *impl_;
     m.release();
     m.reader.start(db, source, nullptr, SourceReader::Order::Storage);
@@ -442,6 +446,7 @@ void SortedSource::start(sqlite3* db, std::string_view source, const Ruleset& ru
 
 bool SortedSource::next(SellerBatch& out) {
     out.clear();
+    if (!impl_) return false;
     return impl_->extras ? impl_->fill(impl_->wide, out) : impl_->fill(impl_->plain, out);
 }
 
