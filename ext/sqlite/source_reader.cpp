@@ -166,6 +166,13 @@ bool SourceReader::rowid(sqlite3_int64& out) {
 
 void SourceReader::check(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
                          SourceRow& out) {
+    check_row(rules, revocations_until, anchor, out);
+}
+
+// check(), inlined into next(): the stream strategy's hot path.
+[[gnu::always_inline]] inline void SourceReader::check_row(const Ruleset& rules,
+                                                           std::optional<Time> revocations_until,
+                                                           std::optional<Time>& anchor, SourceRow& out) {
     // One sqlite3_column_value() per column, then the value accessors:
     // the connection's mutex is held by the caller (we run inside
     // sqlite3_step), so these values are as good as protected ones.
@@ -242,7 +249,7 @@ bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_un
             pending_ = true;  // this row belongs to the next seller
             break;
         }
-        check(rules, revocations_until, out.anchor, row);
+        check_row(rules, revocations_until, out.anchor, row);
         if (out.events.size() >= UINT32_MAX) row_error("more than 4294967295 events for one seller");
         Event& e = row.event;
         e.seq = static_cast<std::uint32_t>(out.events.size());

@@ -139,6 +139,8 @@ private:
     void restart(sqlite3* db, std::string_view source, bool filtered, Order order);
     [[noreturn]] void row_error(const std::string& what) const;
     std::optional<Time> time_column(int col, const char* name, bool nullable) const;
+    void check_row(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
+                   SourceRow& out);
 
     sqlite3* db_ = nullptr;
     Statement stmt_;
