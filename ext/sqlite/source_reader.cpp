@@ -152,18 +152,6 @@ bool SourceReader::step() {
     return false;  // not reached: check_rc threw
 }
 
-bool SourceReader::rowid(sqlite3_int64& out) {
-    if (!query_.has_rowid) return false;
-    // A view answers `rowid` with NULL: it has none (a table never does).
-    sqlite3_value* v = sqlite3_column_value(stmt_.get(), query_.rowid_col);
-    if (sqlite3_value_type(v) == SQLITE_NULL) {
-        query_.has_rowid = false;
-        return false;
-    }
-    out = sqlite3_value_int64(v);
-    return true;
-}
-
 void SourceReader::check(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
                          SourceRow& out) {
     check_row(rules, revocations_until, anchor, out);
@@ -259,7 +247,7 @@ bool SourceReader::next(const Ruleset& rules, std::optional<Time> revocations_un
         }
         if (query_.revoked_col >= 0) out.revoked_at.push_back(row.revoked_at);
         if (query_.points_col >= 0) out.points.push_back(row.points);
-        sqlite3_int64 id;
+        sqlite3_int64 id = 0;
         if (rowid(id)) out.rowids.push_back(id);
         else out.rowids.clear();
         const sqlite3_int64 tie = has_rowid() ? id : static_cast<sqlite3_int64>(e.seq);

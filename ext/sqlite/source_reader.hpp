@@ -127,7 +127,17 @@ public:
     sqlite3_value* seller() const { return sqlite3_column_value(stmt_.get(), 0); }
     sqlite3_value* code() const { return sqlite3_column_value(stmt_.get(), 1); }
     // The row's rowid; false for a view (then has_rowid() turns false too).
-    bool rowid(sqlite3_int64& out);
+    bool rowid(sqlite3_int64& out) {
+        if (!query_.has_rowid) return false;
+        // A view answers `rowid` with NULL: it has none (a table never does).
+        sqlite3_value* v = sqlite3_column_value(stmt_.get(), query_.rowid_col);
+        if (sqlite3_value_type(v) == SQLITE_NULL) {
+            query_.has_rowid = false;
+            return false;
+        }
+        out = sqlite3_value_int64(v);
+        return true;
+    }
     void check(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
                SourceRow& out);
 
