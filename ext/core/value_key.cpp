@@ -8,24 +8,31 @@ namespace penalty {
 
 ValueKey ValueKey::of(const ValueView& v) {
     ValueKey k;
-    k.kind = v.kind;
+    k.assign(v);
+    return k;
+}
+
+void ValueKey::assign(const ValueView& v) {
+    kind = v.kind;
+    i = 0;
+    r = 0.0;
+    s.clear();
     switch (v.kind) {
-        case Kind::Integer: k.i = v.i; break;
+        case Kind::Integer: i = v.i; break;
         case Kind::Real:
             // 2^63 itself is not an int64; everything below it that is whole is.
             if (std::isfinite(v.r) && v.r == std::floor(v.r) && v.r >= -9223372036854775808.0 &&
                 v.r < 9223372036854775808.0) {
-                k.kind = Kind::Integer;
-                k.i = static_cast<std::int64_t>(v.r);
+                kind = Kind::Integer;
+                i = static_cast<std::int64_t>(v.r);
             } else {
-                k.r = v.r;
+                r = v.r;
             }
             break;
         case Kind::Text:
-        case Kind::Blob: k.s.assign(v.s); break;
+        case Kind::Blob: s.assign(v.s); break;
         case Kind::Null: break;
     }
-    return k;
 }
 
 namespace {

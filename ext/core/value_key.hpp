@@ -19,6 +19,8 @@ struct ValueKey {
     std::string s;           // Kind::Text / Kind::Blob
 
     static ValueKey of(const ValueView& v);
+    // Makes this the key of `v`, reusing this key's text buffer.
+    void assign(const ValueView& v);
     ValueView view() const { return {kind, i, r, s}; }
     bool operator==(const ValueKey& o) const { return kind == o.kind && i == o.i && r == o.r && s == o.s; }
 };

@@ -7,13 +7,15 @@
 // add one row to kTables. The API surface test (tests/sql/api_surface)
 // lists what SQLite then sees.
 //
-// Flags. Every function but the two that write is SQLITE_INNOCUOUS: it reads
-// only the rule tables and sources of this connection, which a view's author
-// could select directly, and has no side effect; so reporting views keep
+// Flags. Every function but the three that write (penalty_install,
+// penalty_copy_ruleset and the two-argument penalty_config) is
+// SQLITE_INNOCUOUS: it reads only the rule tables and sources of this
+// connection, which a view's author could select directly, and has no side effect; so reporting views keep
 // working with trusted_schema=OFF. None is SQLITE_DETERMINISTIC but
 // penalty_version: answers change when the rules are edited, so they must
 // not be used in indexes or generated columns. penalty_install (the schema)
-// and penalty_copy_ruleset (rule rows) write, and are SQLITE_DIRECTONLY:
+// and penalty_copy_ruleset (rule rows) write, and penalty_config(name, value)
+// changes the connection's settings: all three are SQLITE_DIRECTONLY,
 // never from a view or trigger, where a read would write.
 #include "catalog.hpp"
 
@@ -50,6 +52,9 @@ const FunctionDef kFunctions[] = {
     {"penalty_repeats", 4, kReads, nullptr, &kRepeatsCallbacks},
     {"penalty_closure", 4, kReads, nullptr, &kClosureCallbacks},
     {"penalty_standing", 4, kReads, nullptr, &kStandingCallbacks},
+    {"penalty_config", 1, kReads, fn_config, nullptr},    // a setting's value (settings.hpp)
+    {"penalty_config", 2, kWrites, fn_config, nullptr},   // sets it: not from views or triggers
+    {"penalty_read_plan", 1, kReads, fn_read_plan, nullptr},
 };
 
 struct TableDef {

@@ -1,4 +1,5 @@
-// connection.hpp — the per-connection state: the rules cache.
+// connection.hpp — the per-connection state: the rules cache and the
+// settings of penalty_config (settings.hpp).
 //
 // One Connection is created per sqlite3* by the entry point and passed as
 // the user-data pointer of every function and module it registers (never a
@@ -26,6 +27,7 @@
 #include <string>
 
 #include "../core/rules_compile.hpp"
+#include "settings.hpp"
 #include "sqlite_api.hpp"
 
 namespace penalty::glue {
@@ -42,6 +44,9 @@ public:
 
     // The compile result with every problem (for penalty_check).
     const Compiled& compiled(std::string_view name);
+
+    // penalty_config's settings of this connection.
+    Settings& settings() { return settings_; }
 
     void retain() { refs_.fetch_add(1); }
     static void release(void* self);  // an xDestroy callback
@@ -63,6 +68,7 @@ private:
     std::atomic<int> refs_{0};
     Key key_;
     std::map<std::string, Entry, std::less<>> cache_;
+    Settings settings_;
 };
 
 }  // namespace penalty::glue

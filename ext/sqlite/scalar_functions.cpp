@@ -1,6 +1,8 @@
 // scalar_functions.cpp — penalty_version(), penalty_install(),
 // penalty_copy_ruleset(from, to),
-// penalty_points(ruleset, code, at), penalty_level(ruleset, credit).
+// penalty_points(ruleset, code, at), penalty_level(ruleset, credit),
+// penalty_config(name [, value]) (settings.hpp) and
+// penalty_read_plan(source) (read_plan.hpp).
 //
 // Names, argument counts and flags are declared in catalog.cpp; error
 // messages start with the name registered there.
@@ -14,6 +16,7 @@
 #include "catalog.hpp"
 #include "copy_ruleset.hpp"
 #include "errors.hpp"
+#include "read_plan.hpp"
 #include "rule_schema.hpp"
 #include "values.hpp"
 
@@ -87,6 +90,23 @@ void fn_level(sqlite3_context* ctx, int, sqlite3_value** argv) {
         const auto rules = ruleset_of(ctx, name);
         if (const Level* l = rules->level_for(c)) result_text(ctx, l->label);
         else sqlite3_result_null(ctx);
+    });
+}
+
+void fn_config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    guard(ctx, registered(ctx).name, [&] {
+        const std::string_view name = text_arg(argv[0], "name");
+        Settings& settings = registered(ctx).conn->settings();
+        const Cell value = argc == 1 ? config_get(settings, name) : config_set(settings, name, view_of(argv[1]));
+        result_view(ctx, value.view());
+    });
+}
+
+void fn_read_plan(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    guard(ctx, registered(ctx).name, [&] {
+        const std::string_view source = text_arg(argv[0], "source");
+        Connection& conn = *registered(ctx).conn;
+        result_text(ctx, choose_read_plan(conn.db(), source, conn.settings().read_strategy).text);
     });
 }
 

@@ -1,6 +1,7 @@
 // seller_scan.cpp — reading a source seller by seller (seller_scan.hpp).
 #include "seller_scan.hpp"
 
+#include "read_plan.hpp"
 #include "values.hpp"
 
 namespace penalty::glue {
@@ -12,11 +13,16 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     rules_ = conn.ruleset(name);
     ev_.emplace(*rules_);
     revocations_until_ = revocations_until;
-    reader_.start(conn.db(), table, seller);
+    const Settings& settings = conn.settings();
+    sorting_ = !seller && settings.read_strategy != ReadStrategy::Stream &&
+               (settings.read_strategy == ReadStrategy::Sort ||
+                choose_read_plan(conn.db(), table, settings.read_strategy).sort);
+    if (sorting_) sorted_.start(conn.db(), table, *rules_, revocations_until, settings.memory_budget);
+    else reader_.start(conn.db(), table, seller);
 }
 
 bool SellerScan::next_seller() {
-    if (!reader_.next(*rules_, revocations_until_, batch_)) return false;
+    if (!(sorting_ ? sorted_.next(batch_) : reader_.next(*rules_, revocations_until_, batch_))) return false;
     ev_->reset(batch_.anchor);
     return true;
 }

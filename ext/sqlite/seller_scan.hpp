@@ -1,9 +1,12 @@
 // seller_scan.hpp — a source read seller by seller, each seller evaluated
 // by the engine: what penalty_ledger and penalty_standings share.
 //
-// The source is read through SourceReader (one seller's events in memory
-// at a time); each seller's events go through one Evaluator, reset between
-// sellers. Every row read is checked by the reader (docs/model.md §3a),
+// A whole source is read with the strategy read_plan.hpp chooses from the
+// connection's read_strategy setting: streamed in seller order through
+// SourceReader (one seller's events in memory at a time), or read once in
+// storage order and sorted (SortedSource, within the memory_budget
+// setting); seller_id = ? always streams. Each seller's events go through
+// one Evaluator, reset between sellers. Every row read is checked by the reader (docs/model.md §3a),
 // also rows after as_of: an event whose code the ruleset lacks (§3.1) is an
 // error as soon as it is read, unless it is revoked.
 #pragma once
@@ -13,6 +16,7 @@
 
 #include "../core/engine.hpp"
 #include "connection.hpp"
+#include "sorted_source.hpp"
 #include "source_reader.hpp"
 
 namespace penalty::glue {
@@ -48,6 +52,8 @@ private:
     std::shared_ptr<const Ruleset> rules_;
     std::optional<Evaluator> ev_;
     SourceReader reader_;
+    SortedSource sorted_;
+    bool sorting_ = false;  // reading through sorted_
     SellerBatch batch_;
     std::optional<Time> revocations_until_;
 };

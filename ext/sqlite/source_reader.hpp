@@ -1,4 +1,5 @@
-// source_reader.hpp — reads a source table or view one seller at a time.
+// source_reader.hpp — reads a source table or view, row by row with every
+// row check, and (in seller order) one seller at a time.
 //
 // The `source` argument of penalty_ledger / penalty_standings names a table
 // or view with the columns seller_id, code, occurred_at, and optionally
@@ -7,9 +8,12 @@
 // as one identifier ("..." with quotes doubled), so it can never inject SQL;
 // a missing table or column is an error that names it. The query is
 //
-//   SELECT seller_id, code, occurred_at[, rowid] FROM "<source>"
-//     [WHERE seller_id = ?1] ORDER BY seller_id COLLATE BINARY, occurred_at
+//   SELECT seller_id, code, occurred_at[, rowid, points, revoked_at, anchor_at]
+//     FROM "<source>" [WHERE seller_id = ?1]
+//     ORDER BY seller_id COLLATE BINARY, occurred_at            (Order::BySeller)
 //
+// or the same without WHERE and ORDER BY (Order::Storage: the rows as the
+// source stores them, for sorted_source.hpp, which groups and sorts them).
 // (BINARY: with a seller_id column declared COLLATE NOCASE, 'a', 'A', 'a'
 // would otherwise interleave and split one seller into several; a plain
 // index on seller_id still serves this order.)
@@ -28,11 +32,14 @@
 #include <vector>
 
 #include "../core/engine.hpp"
+#include "../core/value_key.hpp"
 #include "statement.hpp"
 
 namespace penalty::glue {
 
-// One seller's events, sorted. Owns a copy of the seller_id value.
+// One seller's events, sorted. Owns a copy of the seller_id value: `seller`
+// (the stream strategy), or `key` (the sort strategy, sorted_source.hpp;
+// `key_real`: listed as a REAL). result_seller() answers either.
 // Per-event extras are indexed by Event::seq (read order) and present only
 // when the source has the column.
 struct SellerBatch {
@@ -41,7 +48,12 @@ struct SellerBatch {
     SellerBatch& operator=(const SellerBatch&) = delete;
     ~SellerBatch() { sqlite3_value_free(seller); }
 
+    // Empties it for the next seller (keeps the capacity).
+    void clear();
+
     sqlite3_value* seller = nullptr;
+    ValueKey key;                           // when seller is null
+    bool key_real = false;
     std::vector<Event> events;              // sorted; Event::seq indexes the vectors below
     std::vector<sqlite3_int64> rowids;      // empty without rowid
     std::vector<std::optional<std::int64_t>> points;  // the source's per-case points (§3.5); empty without the column
@@ -57,18 +69,47 @@ struct SellerBatch {
     }
 };
 
+// The result of a seller_id column: the batch's seller.
+void result_seller(sqlite3_context* ctx, const SellerBatch& b);
+
+// The text a revoked row's code is listed with: the code if TEXT, else its
+// SQL literal.
+std::string revoked_code_text(const ValueView& code);
+
+// The source query of `source` (see above), with the result column of each
+// optional source column (-1 when absent). Throws Error / SqliteError.
+struct SourceQuery {
+    enum class Order { BySeller, Storage };
+    std::string sql;
+    std::string literal;  // the source's name as an SQL literal, for messages
+    bool has_rowid = false;
+    int rowid_col = -1, points_col = -1, revoked_col = -1, anchor_col = -1;
+};
+SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, SourceQuery::Order order);
+
+// One row read and checked: the event (Event::code negative for a revoked
+// row, whose code is not looked up), and the optional columns.
+struct SourceRow {
+    Event event;
+    std::optional<std::int64_t> points;
+    std::optional<Time> revoked_at;
+    bool revoked = false;
+};
+
 class SourceReader {
 public:
+    using Order = SourceQuery::Order;
+
     // Prepares (or reuses) the query for `source` and starts it; `seller`
     // non-null restricts it to seller_id = seller. Throws Error / SqliteError.
-    void start(sqlite3* db, std::string_view source, sqlite3_value* seller);
+    void start(sqlite3* db, std::string_view source, sqlite3_value* seller, Order order = Order::BySeller);
     // The same, for one seller given as a core value.
     void start(sqlite3* db, std::string_view source, const ValueView& seller);
 
-    // Reads the next seller's events, resolving codes in `rules`; returns
-    // false at the end. Throws the engine's "unknown violation code" error
-    // for a code the ruleset lacks (or has no version of yet), and Error
-    // naming the row for a bad value: a
+    // Order::BySeller: reads the next seller's events, resolving codes in
+    // `rules`; returns false at the end. Throws the engine's "unknown
+    // violation code" error for a code the ruleset lacks (or has no version
+    // of yet), and Error naming the row for a bad value: a
     // timestamp, a non-text code, per-case points that are not INTEGER (or
     // of the wrong sign for the code), revoked_at before occurred_at, and
     // anchor_at missing or differing within the seller (cycle tracks only).
@@ -78,22 +119,45 @@ public:
     // Event::code; its text in `unknown`).
     bool next(const Ruleset& rules, std::optional<Time> revocations_until, SellerBatch& out);
 
-    bool has_rowid() const { return has_rowid_; }
+    // Row by row (either order): step() moves to the next row (false at the
+    // end); seller() is its seller_id (valid until the next step), rowid()
+    // its rowid; check() reads and checks it as next() does, with `anchor`
+    // the seller's anchor_at so far (set from the first row).
+    bool step();
+    sqlite3_value* seller() const { return sqlite3_column_value(stmt_.get(), 0); }
+    sqlite3_value* code() const { return sqlite3_column_value(stmt_.get(), 1); }
+    // The row's rowid; false for a view (then has_rowid() turns false too).
+    bool rowid(sqlite3_int64& out) {
+        if (!query_.has_rowid) return false;
+        // A view answers `rowid` with NULL: it has none (a table never does).
+        sqlite3_value* v = sqlite3_column_value(stmt_.get(), query_.rowid_col);
+        if (sqlite3_value_type(v) == SQLITE_NULL) {
+            query_.has_rowid = false;
+            return false;
+        }
+        out = sqlite3_value_int64(v);
+        return true;
+    }
+    void check(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
+               SourceRow& out);
+
+    bool has_rowid() const { return query_.has_rowid; }
+    bool has_points() const { return query_.points_col >= 0; }
+    bool has_revoked_at() const { return query_.revoked_col >= 0; }
 
 private:
-    void prepare(sqlite3* db, std::string_view source, bool filtered);
-    void restart(sqlite3* db, std::string_view source, bool filtered);
+    void restart(sqlite3* db, std::string_view source, bool filtered, Order order);
     [[noreturn]] void row_error(const std::string& what) const;
     std::optional<Time> time_column(int col, const char* name, bool nullable) const;
-    void push_row(Event& e, sqlite3_stmt* st, SellerBatch& out);
+    void check_row(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
+                   SourceRow& out);
 
     sqlite3* db_ = nullptr;
     Statement stmt_;
+    SourceQuery query_;
     std::string source_;
     bool filtered_ = false;
-    bool has_rowid_ = false;
-    // Result columns of the optional source columns; -1 when absent.
-    int rowid_col_ = -1, points_col_ = -1, revoked_col_ = -1, anchor_col_ = -1;
+    Order order_ = Order::BySeller;
     bool pending_ = false;  // the statement's current row starts the next seller
     bool done_ = true;
     // Recent code texts and their ids: a source has few distinct codes, so

@@ -76,7 +76,7 @@ struct Ledger {
             const SellerBatch& b = *batch_;
             const Event& e = b.events[pos_];
             switch (static_cast<Column>(col)) {  // the columns every row has, revoked or not
-                case kSeller: return sqlite3_result_value(ctx, b.seller);
+                case kSeller: return result_seller(ctx, b);
                 case kEventRowid:
                     if (b.rowids.empty()) return sqlite3_result_null(ctx);
                     return sqlite3_result_int64(ctx, b.rowids[e.seq]);

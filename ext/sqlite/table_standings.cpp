@@ -73,7 +73,7 @@ struct Standings {
             if (linked_) return linked_column(ctx, col, clusters_.sellers()[at_]);
             const Standing& s = standing_;
             switch (static_cast<Column>(col)) {
-                case kSeller: sqlite3_result_value(ctx, scan_.batch().seller); break;
+                case kSeller: result_seller(ctx, scan_.batch()); break;
                 case kPoints: sqlite3_result_int64(ctx, s.points); break;
                 case kTracks: result_text(ctx, tracks_json(scan_.rules(), s)); break;
                 case kOffences: sqlite3_result_int64(ctx, s.offences); break;
