@@ -54,7 +54,7 @@ Delivery inspect(sqlite3* db, const std::string& sql) {
 
 ReadPlan choose_read_plan(sqlite3* db, std::string_view source, ReadStrategy strategy) {
     const SourceQuery q = source_query(db, source, false, SourceQuery::Order::BySeller);
-    const std::string name = quote_identifier(source);
+    const std::string& name = q.quoted;
     ReadPlan plan;
     if (strategy == ReadStrategy::Sort) {
         plan.sort = true;

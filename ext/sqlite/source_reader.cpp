@@ -58,6 +58,7 @@ SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, So
     const SourceTable t = open_source_table(db, source, "source", {"seller_id", "code", "occurred_at"});
     SourceQuery out;
     out.literal = t.literal;
+    out.quoted = t.quoted;
     const bool has_points = t.column("points") >= 0, has_revoked = t.column("revoked_at") >= 0,
                has_anchor = t.column("anchor_at") >= 0;
     Statement probe;

@@ -82,6 +82,7 @@ struct SourceQuery {
     enum class Order { BySeller, Storage };
     std::string sql;
     std::string literal;  // the source's name as an SQL literal, for messages
+    std::string quoted;   // the table it names, quoted: "violations", "other"."violations"
     bool has_rowid = false;
     int rowid_col = -1, points_col = -1, revoked_col = -1, anchor_col = -1;
 };
