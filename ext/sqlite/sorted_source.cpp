@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <type_traits>
 #include <numeric>
 #include <unordered_map>
 
@@ -140,6 +143,51 @@ private:
     std::vector<std::uint32_t> dense_;  // by INTEGER value: id + 1, or 0
 };
 
+// A growable array of trivially copyable records that grows with realloc:
+// glibc moves a large block by remapping its pages, so growing never holds
+// the old and the new copy at once (std::vector's growth does, which
+// doubled the peak memory of a large read).
+template <class R>
+class RecordBuffer {
+    static_assert(std::is_trivially_copyable_v<R>);
+
+public:
+    RecordBuffer() = default;
+    RecordBuffer(const RecordBuffer&) = delete;
+    RecordBuffer& operator=(const RecordBuffer&) = delete;
+    ~RecordBuffer() { std::free(data_); }
+
+    std::size_t size() const { return size_; }
+    std::size_t capacity() const { return capacity_; }
+    bool empty() const { return size_ == 0; }
+    R* data() { return data_; }
+    R* begin() { return data_; }
+    R* end() { return data_ + size_; }
+    R& operator[](std::size_t k) { return data_[k]; }
+    const R& operator[](std::size_t k) const { return data_[k]; }
+
+    void reserve(std::size_t n) {
+        if (n <= capacity_) return;
+        void* grown = std::realloc(data_, n * sizeof(R));
+        if (!grown) throw std::bad_alloc();
+        data_ = static_cast<R*>(grown);
+        capacity_ = n;
+    }
+    void push_back(const R& r) {  // after reserve: size() < capacity()
+        data_[size_++] = r;
+    }
+    void clear() { size_ = 0; }
+    void release() {
+        std::free(data_);
+        data_ = nullptr;
+        size_ = capacity_ = 0;
+    }
+
+private:
+    R* data_ = nullptr;
+    std::size_t size_ = 0, capacity_ = 0;
+};
+
 // The records of one read: in memory up to the budget, else sorted runs
 // in a RunFile merged at the end. next() hands them out in order, with
 // `seller` an id again.
@@ -148,7 +196,7 @@ class Store {
 public:
     void reset(std::int64_t budget) {
         limit_ = std::max<std::size_t>(1, static_cast<std::size_t>(budget) / sizeof(R));
-        std::vector<R>().swap(recs_);
+        recs_.release();
         runs_.clear();
         cursors_.clear();
         heap_.clear();
@@ -160,7 +208,7 @@ public:
     void add(const R& r, const SellerTable& sellers) {
         if (recs_.size() == recs_.capacity()) {
             if (recs_.size() >= limit_) spill(sellers.ranks());
-            else recs_.reserve(std::min(limit_, std::max<std::size_t>(4096, recs_.capacity() * 2)));
+            else recs_.reserve(std::min(limit_, std::max<std::size_t>(4096, recs_.capacity() + recs_.capacity() / 2)));
         }
         recs_.push_back(r);
     }
@@ -172,7 +220,7 @@ public:
             return;
         }
         if (!recs_.empty()) spill(rank);
-        std::vector<R>().swap(recs_);
+        recs_.release();
         rank_ = std::move(rank);
         chunk_ = std::max<std::size_t>(256, limit_ / runs_.size());
         cursors_.resize(runs_.size());
@@ -308,7 +356,7 @@ private:
     };
 
     std::size_t limit_ = 1;  // records in memory at most
-    std::vector<R> recs_;
+    RecordBuffer<R> recs_;
     std::size_t pos_ = 0;
     RunFile file_;
     std::vector<Run> runs_;
