@@ -12,6 +12,10 @@
 
 #include <fmt/format.h>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "../core/error.hpp"
 #include "../core/value_key.hpp"
 #include "run_file.hpp"
@@ -143,10 +147,11 @@ private:
     std::vector<std::uint32_t> dense_;  // by INTEGER value: id + 1, or 0
 };
 
-// A growable array of trivially copyable records that grows with realloc:
-// glibc moves a large block by remapping its pages, so growing never holds
-// the old and the new copy at once (std::vector's growth does, which
-// doubled the peak memory of a large read).
+// A growable array of trivially copyable records in its own memory
+// mapping, grown by mremap: the kernel moves the pages, so growing never
+// holds an old and a new copy at once (std::vector's growth does, and so
+// does realloc for a block in the heap), and pages not yet written cost no
+// memory. Elsewhere than Linux, realloc.
 template <class R>
 class RecordBuffer {
     static_assert(std::is_trivially_copyable_v<R>);
@@ -155,7 +160,7 @@ public:
     RecordBuffer() = default;
     RecordBuffer(const RecordBuffer&) = delete;
     RecordBuffer& operator=(const RecordBuffer&) = delete;
-    ~RecordBuffer() { std::free(data_); }
+    ~RecordBuffer() { release(); }
 
     std::size_t size() const { return size_; }
     std::size_t capacity() const { return capacity_; }
@@ -168,8 +173,14 @@ public:
 
     void reserve(std::size_t n) {
         if (n <= capacity_) return;
+#ifdef __linux__
+        void* grown = data_ ? mremap(data_, capacity_ * sizeof(R), n * sizeof(R), MREMAP_MAYMOVE)
+                            : mmap(nullptr, n * sizeof(R), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (grown == MAP_FAILED) throw std::bad_alloc();
+#else
         void* grown = std::realloc(data_, n * sizeof(R));
         if (!grown) throw std::bad_alloc();
+#endif
         data_ = static_cast<R*>(grown);
         capacity_ = n;
     }
@@ -178,7 +189,11 @@ public:
     }
     void clear() { size_ = 0; }
     void release() {
+#ifdef __linux__
+        if (data_) munmap(data_, capacity_ * sizeof(R));
+#else
         std::free(data_);
+#endif
         data_ = nullptr;
         size_ = capacity_ = 0;
     }
