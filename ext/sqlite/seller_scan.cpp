@@ -17,14 +17,20 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     sorting_ = !seller && settings.read_strategy != ReadStrategy::Stream &&
                (settings.read_strategy == ReadStrategy::Sort ||
                 choose_read_plan(conn.db(), table, settings.read_strategy).sort);
-    if (sorting_) sorted_.start(conn.db(), table, *rules_, revocations_until, settings.memory_budget);
+    if (sorting_)
+        sorted_.start(conn.db(), table, *rules_, revocations_until, settings.memory_budget,
+                      static_cast<unsigned>(settings.threads - 1));
     else reader_.start(conn.db(), table, seller);
 }
 
 bool SellerScan::next_seller() {
-    if (!(sorting_ ? sorted_.next(batch_) : reader_.next(*rules_, revocations_until_, batch_))) return false;
+    if (!read(batch_)) return false;
     ev_->reset(batch_.anchor);
     return true;
+}
+
+bool SellerScan::read(SellerBatch& out) {
+    return sorting_ ? sorted_.next(out) : reader_.next(*rules_, revocations_until_, out);
 }
 
 

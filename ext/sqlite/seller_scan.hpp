@@ -32,12 +32,17 @@ public:
 
     // Moves to the next seller with a fresh evaluator; false at the end.
     bool next_seller();
+    // Or reads the next seller's events into `out` (for evaluation
+    // elsewhere: standings_pipeline.hpp); false at the end.
+    bool read(SellerBatch& out);
 
     // Whether `e` of the current seller is revoked (§3a): never evaluated.
-    bool revoked(const Event& e) const {
-        if (batch_.revoked_at.empty()) return false;  // no revoked_at column
-        const std::optional<Time> r = batch_.revoked_at[e.seq];
-        return r && (!revocations_until_ || *r <= *revocations_until_);
+    bool revoked(const Event& e) const { return is_revoked(batch_, e, revocations_until_); }
+    // Whether `e` of `b` is revoked at `until` (nullopt: by any revoked_at).
+    static bool is_revoked(const SellerBatch& b, const Event& e, std::optional<Time> until) {
+        if (b.revoked_at.empty()) return false;  // no revoked_at column
+        const std::optional<Time> r = b.revoked_at[e.seq];
+        return r && (!until || *r <= *until);
     }
 
     // Evaluates the next event of the current seller (in batch() order)
@@ -47,6 +52,7 @@ public:
     const SellerBatch& batch() const { return batch_; }
     const Ruleset& rules() const { return *rules_; }
     const Evaluator& evaluator() const { return *ev_; }
+    std::shared_ptr<const Ruleset> shared_rules() const { return rules_; }
 
 private:
     std::shared_ptr<const Ruleset> rules_;

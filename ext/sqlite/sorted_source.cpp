@@ -2,6 +2,8 @@
 #include "sorted_source.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <utility>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +20,8 @@
 
 #include "../core/error.hpp"
 #include "../core/value_key.hpp"
+#include "../core/worker_pool.hpp"
+#include "row_check.hpp"
 #include "run_file.hpp"
 #include "values.hpp"
 
@@ -82,6 +86,7 @@ public:
                 if (i >= dense_.size()) dense_.resize(std::max<std::size_t>(i + 1, dense_.size() * 2), 0);
                 const std::uint32_t id = hashed(k);
                 dense_[i] = id + 1;
+                ++dense_count_;
                 return id;
             }
         }
@@ -91,16 +96,33 @@ public:
     std::size_t size() const { return keys_.size(); }
     void clear() {
         keys_.clear();
+        dense_count_ = 0;
         std::vector<std::uint32_t>().swap(slots_);
         std::vector<std::uint32_t>().swap(dense_);
     }
-    // rank[id]: the seller's position in SQLite's BINARY order.
+    // rank[id]: the seller's position in SQLite's BINARY order. When every
+    // seller_id is a small non-negative INTEGER (all in the direct array)
+    // that order is the array's; when all are INTEGER, by value; else by
+    // compare().
     std::vector<std::uint32_t> ranks() const {
+        std::vector<std::uint32_t> rank(keys_.size());
+        if (dense_count_ == keys_.size()) {
+            std::uint32_t next = 0;
+            for (std::uint32_t slot : dense_)
+                if (slot != 0) rank[slot - 1] = next++;
+            return rank;
+        }
+        if (std::all_of(keys_.begin(), keys_.end(), [](const ValueKey& k) { return k.kind == Kind::Integer; })) {
+            std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(keys_.size());
+            for (std::size_t id = 0; id < keys_.size(); ++id) by_value[id] = {keys_[id].i, static_cast<std::uint32_t>(id)};
+            std::sort(by_value.begin(), by_value.end());
+            for (std::size_t k = 0; k < by_value.size(); ++k) rank[by_value[k].second] = static_cast<std::uint32_t>(k);
+            return rank;
+        }
         std::vector<std::uint32_t> order(keys_.size());
         std::iota(order.begin(), order.end(), 0u);
         std::sort(order.begin(), order.end(),
                   [&](std::uint32_t a, std::uint32_t b) { return compare(keys_[a], keys_[b]) < 0; });
-        std::vector<std::uint32_t> rank(order.size());
         for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<std::uint32_t>(k);
         return rank;
     }
@@ -145,6 +167,7 @@ private:
     std::vector<ValueKey> keys_;
     std::vector<std::uint32_t> slots_;
     std::vector<std::uint32_t> dense_;  // by INTEGER value: id + 1, or 0
+    std::size_t dense_count_ = 0;       // sellers in dense_
 };
 
 // A growable array of trivially copyable records in its own memory
@@ -228,10 +251,11 @@ public:
         recs_.push_back(r);
     }
 
-    // Sorts what is in memory, or spills it and starts the merge.
-    void finish(std::vector<std::uint32_t> rank) {
+    // Sorts what is in memory (with the help of `pool`'s worker, idle
+    // now), or spills it and starts the merge.
+    void finish(std::vector<std::uint32_t> rank, WorkerPool* pool) {
         if (runs_.empty()) {
-            sort_by(rank);
+            sort_by(rank, pool);
             return;
         }
         if (!recs_.empty()) spill(rank);
@@ -281,23 +305,90 @@ private:
     // In place, by rank: an MSD radix sort (American flag sort, at most
     // 1024 buckets a pass, so each pass writes to few places at once and
     // stays in cache), then each seller's records by (at, tie) unless they
-    // already are (a source stored in time order).
-    void sort_by(const std::vector<std::uint32_t>& rank) {
-        for (R& r : recs_) base(r).seller = rank[base(r).seller];
-        flag_sort(recs_.data(), recs_.data() + recs_.size(), 0, rank.size());
-        auto by_time = [](const R& a, const R& b) {
+    // already are (a source stored in time order). With a worker in `pool`
+    // the records are split after the first pass at a bucket boundary near
+    // the middle, and the worker sorts the first part while this thread
+    // sorts the second (a seller's records are never split).
+    void sort_by(const std::vector<std::uint32_t>& rank, WorkerPool* pool = nullptr) {
+        R* const first = recs_.data();
+        R* const last = first + recs_.size();
+        std::vector<std::uint32_t> id_of(rank.size());
+        for (std::size_t id = 0; id < rank.size(); ++id) id_of[rank[id]] = static_cast<std::uint32_t>(id);
+        auto to_rank = [&](R* a, R* b) {
+            for (R* r = a; r != b; ++r) base(*r).seller = rank[base(*r).seller];
+        };
+        auto sort_part = [&](R* a, R* b, std::uint64_t lo, std::uint64_t hi) {
+            flag_sort(a, b, lo, hi);
+            by_time(a, b);
+            for (R* r = a; r != b; ++r) base(*r).seller = id_of[base(*r).seller];
+        };
+        const std::size_t n = recs_.size();
+        if (!pool || pool->workers() == 0 || n < (std::size_t{1} << 16) || rank.size() < 2) {
+            to_rank(first, last);
+            sort_part(first, last, 0, rank.size());
+            return;
+        }
+        R* const mid = first + n / 2;
+        pool->both([&] { to_rank(first, mid); }, [&] { to_rank(mid, last); });
+        Pass pass = flag_pass(first, last, 0, rank.size());
+        std::size_t m = 0;  // the first bucket of the second part
+        while (m < pass.buckets && pass.start[m] < n / 2) ++m;
+        auto finish_buckets = [&, shift = pass.shift](std::size_t from, std::size_t to, const std::size_t* start) {
+            if (shift > 0)
+                for (std::size_t b = from; b < to; ++b)
+                    flag_sort(first + start[b], first + start[b + 1], std::uint64_t{b} << shift,
+                              std::min<std::uint64_t>(rank.size(), std::uint64_t{b + 1} << shift));
+            R* const a = first + start[from];
+            R* const z = first + start[to];
+            by_time(a, z);
+            for (R* r = a; r != z; ++r) base(*r).seller = id_of[base(*r).seller];
+        };
+        pool->both([&] { finish_buckets(0, m, pass.start); }, [&] { finish_buckets(m, pass.buckets, pass.start); });
+    }
+
+    // Each seller's records of [first, last) (sorted by seller) by (at, tie).
+    static void by_time(R* first, R* last) {
+        auto earlier = [](const R& a, const R& b) {
             const Rec &x = base(a), &y = base(b);
             return x.at != y.at ? x.at < y.at : x.tie < y.tie;
         };
-        for (auto first = recs_.begin(); first != recs_.end();) {
-            auto last = first + 1;
-            while (last != recs_.end() && base(*last).seller == base(*first).seller) ++last;
-            if (!std::is_sorted(first, last, by_time)) std::sort(first, last, by_time);
-            first = last;
+        for (R* a = first; a != last;) {
+            R* b = a + 1;
+            while (b != last && base(*b).seller == base(*a).seller) ++b;
+            if (!std::is_sorted(a, b, earlier)) std::sort(a, b, earlier);
+            a = b;
         }
-        std::vector<std::uint32_t> id_of(rank.size());
-        for (std::size_t id = 0; id < rank.size(); ++id) id_of[rank[id]] = static_cast<std::uint32_t>(id);
-        for (R& r : recs_) base(r).seller = id_of[base(r).seller];
+    }
+
+    // One pass of the flag sort over [first, last), all sellers in [lo, hi):
+    // bucket b holds [start[b], start[b + 1]) and the sellers
+    // [lo + (b << shift), lo + ((b + 1) << shift)).
+    static constexpr std::size_t kFan = 1024;
+    struct Pass {
+        unsigned shift = 0;
+        std::size_t buckets = 0;
+        std::size_t start[kFan + 1] = {};
+    };
+    static Pass flag_pass(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
+        Pass p;
+        while (((hi - lo - 1) >> p.shift) >= kFan) ++p.shift;
+        p.buckets = static_cast<std::size_t>((hi - lo - 1) >> p.shift) + 1;
+        std::size_t next[kFan];
+        for (const R* r = first; r != last; ++r) ++p.start[((base(*r).seller - lo) >> p.shift) + 1];
+        for (std::size_t b = 1; b <= p.buckets; ++b) p.start[b] += p.start[b - 1];
+        for (std::size_t b = 0; b < p.buckets; ++b) next[b] = p.start[b];
+        for (std::size_t b = 0; b < p.buckets; ++b) {
+            while (next[b] < p.start[b + 1]) {
+                R v = first[next[b]];
+                std::size_t d = (base(v).seller - lo) >> p.shift;
+                while (d != b) {
+                    std::swap(v, first[next[d]++]);
+                    d = (base(v).seller - lo) >> p.shift;
+                }
+                first[next[b]++] = v;
+            }
+        }
+        return p;
     }
 
     // Sorts [first, last) by seller, all of which are in [lo, hi).
@@ -308,29 +399,11 @@ private:
             std::sort(first, last, [](const R& a, const R& b) { return base(a).seller < base(b).seller; });
             return;
         }
-        constexpr std::size_t kFan = 1024;
-        unsigned shift = 0;
-        while (((hi - lo - 1) >> shift) >= kFan) ++shift;
-        const std::size_t buckets = static_cast<std::size_t>((hi - lo - 1) >> shift) + 1;
-        std::size_t start[kFan + 1] = {}, next[kFan];
-        for (const R* p = first; p != last; ++p) ++start[((base(*p).seller - lo) >> shift) + 1];
-        for (std::size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
-        for (std::size_t b = 0; b < buckets; ++b) next[b] = start[b];
-        for (std::size_t b = 0; b < buckets; ++b) {
-            while (next[b] < start[b + 1]) {
-                R v = first[next[b]];
-                std::size_t d = (base(v).seller - lo) >> shift;
-                while (d != b) {
-                    std::swap(v, first[next[d]++]);
-                    d = (base(v).seller - lo) >> shift;
-                }
-                first[next[b]++] = v;
-            }
-        }
-        if (shift == 0) return;
-        for (std::size_t b = 0; b < buckets; ++b)
-            flag_sort(first + start[b], first + start[b + 1], lo + (std::uint64_t{b} << shift),
-                      std::min(hi, lo + (std::uint64_t{b + 1} << shift)));
+        const Pass p = flag_pass(first, last, lo, hi);
+        if (p.shift == 0) return;
+        for (std::size_t b = 0; b < p.buckets; ++b)
+            flag_sort(first + p.start[b], first + p.start[b + 1], lo + (std::uint64_t{b} << p.shift),
+                      std::min(hi, lo + (std::uint64_t{b + 1} << p.shift)));
     }
 
     // A run sorted by the ranks of the sellers seen so far: their relative
@@ -383,10 +456,76 @@ private:
     After after_{this};
 };
 
+// Rows copied out of SQLite's current row (SourceReader::row_values), so
+// that they are checked and made records off the connection's thread: the
+// values of each row in the query's column order, their text and blob
+// bytes in `bytes`, which never moves while the block holds rows.
+class RowBlock {
+public:
+    static constexpr std::size_t kRows = 4096, kBytes = std::size_t{1} << 20;
+
+    void clear(int columns) {
+        columns_ = static_cast<std::size_t>(columns);
+        rows_ = used_ = 0;
+        if (values_.size() < kRows * columns_) values_.resize(kRows * columns_);
+        if (bytes_.size() < kBytes) bytes_.resize(kBytes);
+    }
+    std::size_t rows() const { return rows_; }
+    bool full() const { return rows_ == kRows; }
+    const ValueView* row(std::size_t k) const { return &values_[k * columns_]; }
+
+    // Copies the reader's current row; false when its bytes do not fit
+    // (then nothing is copied and the block has rows: send it first).
+    bool add(const SourceReader& reader) {
+        ValueView* cols = &values_[rows_ * columns_];
+        reader.row_values(cols);
+        std::size_t need = 0;
+        for (std::size_t c = 0; c < columns_; ++c) need += cols[c].s.size();
+        if (used_ + need > bytes_.size()) {
+            if (rows_ > 0) return false;
+            bytes_.resize(need);  // one row larger than a block: no view into bytes_ yet
+        }
+        for (std::size_t c = 0; c < columns_; ++c) {
+            std::string_view& v = cols[c].s;
+            if (v.empty()) continue;
+            std::memcpy(&bytes_[used_], v.data(), v.size());
+            v = std::string_view(&bytes_[used_], v.size());
+            used_ += v.size();
+        }
+        ++rows_;
+        return true;
+    }
+
+private:
+    std::size_t columns_ = 3, rows_ = 0, used_ = 0;
+    std::vector<ValueView> values_;
+    std::vector<char> bytes_;
+};
+
 }  // namespace
 
 struct SortedSource::Impl {
+    // A block of rows made records by a job: on a worker thread, or at
+    // once without one (WorkerPool).
+    struct Convert final : WorkerPool::Job {
+        Impl* m = nullptr;
+        RowBlock block;
+        std::exception_ptr error;  // the first bad row's (the rows after it are not read)
+        void run() noexcept override {
+            try {
+                for (std::size_t k = 0; k < block.rows(); ++k) m->convert(block.row(k));
+            } catch (...) {
+                error = std::current_exception();
+            }
+        }
+    };
+
     SourceReader reader;  // its statement is kept for the next start
+    RowChecker checker;
+    const Ruleset* rules = nullptr;
+    std::optional<Time> revocations_until;
+    std::int64_t seq = 0;  // rows read
+    ValueKey key;          // the row's seller_id (keeps its capacity between rows)
     SellerTable sellers;
     Store<Rec> plain;     // without points and revoked_at
     Store<RecX> wide;     // with either
@@ -395,6 +534,93 @@ struct SortedSource::Impl {
     std::vector<std::string> revoked_codes;    // the code texts of revoked rows
     std::unordered_map<std::string, std::int32_t> revoked_ids;
     const void* pending = nullptr;             // the first record of the next seller
+    Convert jobs[2];                           // one fills while the other converts
+    std::unique_ptr<WorkerPool> pool;          // destroyed first: no job outlives the members
+
+    // Checks one row and adds its record (a job's work, in read order).
+    void convert(const ValueView* cols) {
+        key.assign(cols[0]);
+        const std::uint32_t id = sellers.intern(key);
+        if (has_cycle && id >= anchors.size()) anchors.resize(id + 1);
+        std::optional<Time> no_anchor;  // stays empty without a cycle track: check() reads anchor_at only with one
+        SourceRow row;
+        checker.check(cols, *rules, revocations_until, has_cycle ? anchors[id] : no_anchor, row);
+        Rec r;
+        r.seller = id;
+        r.real = cols[0].kind == Kind::Real && key.kind == Kind::Integer;
+        r.code = row.revoked ? revoked_code(cols[1]) : row.event.code;
+        r.at = row.event.at;
+        const int rowid_col = reader.query().rowid_col;
+        if (rowid_col >= 0 && cols[rowid_col].kind == Kind::Integer) {
+            r.tie = cols[rowid_col].i;
+        } else {
+            r.tie = seq;
+            has_rowid = false;  // a view answers rowid with NULL: it has none
+        }
+        ++seq;
+        if (!extras) {
+            plain.add(r, sellers);
+            return;
+        }
+        RecX x{r, row.points.value_or(0), row.revoked_at.value_or(0),
+               (row.points ? kHasPoints : 0u) | (row.revoked_at ? kHasRevoked : 0u)};
+        wide.add(x, sellers);
+    }
+
+    // Waits for `job` and throws its error.
+    void finish(Convert& job) {
+        pool->wait(job);
+        if (job.error) std::rethrow_exception(std::exchange(job.error, nullptr));
+    }
+
+    // Reads every row: the connection's thread copies blocks of rows while
+    // a worker converts the block before, one block at a time, in order;
+    // the first error in read order is thrown. Without a worker each row is
+    // converted where SQLite holds it.
+    void read_all(unsigned workers) {
+        if (workers == 0) {
+            ValueView cols[SourceQuery::kMaxColumns];
+            while (reader.step()) {
+                reader.row_values(cols);
+                convert(cols);
+            }
+            return;
+        }
+        if (!pool || pool->workers() != workers) {
+            pool.reset();
+            pool = std::make_unique<WorkerPool>(workers);
+        }
+        for (Convert& j : jobs) {
+            j.m = this;
+            j.error = nullptr;
+        }
+        int cur = 0;
+        bool held = false;  // the statement holds a row not yet copied
+        for (;;) {
+            Convert& job = jobs[cur];
+            Convert& before = jobs[1 - cur];
+            job.block.clear(reader.query().columns);
+            bool more = true;
+            try {
+                while (!job.block.full()) {
+                    if (!held && !reader.step()) {
+                        more = false;
+                        break;
+                    }
+                    held = !job.block.add(reader);
+                    if (held) break;
+                }
+            } catch (...) {
+                finish(before);  // a bad row before SQLite's error comes first
+                throw;
+            }
+            finish(before);
+            pool->submit(job);
+            if (!more) break;
+            cur = 1 - cur;
+        }
+        finish(jobs[cur]);
+    }
 
     std::int32_t revoked_code(const ValueView& code) {
         std::string text = revoked_code_text(code);
@@ -465,46 +691,25 @@ std::size_t SortedSource::runs() const {
 }
 
 void SortedSource::start(sqlite3* db, std::string_view source, const Ruleset& rules,
-                         std::optional<Time> revocations_until, std::int64_t memory_budget) {
+                         std::optional<Time> revocations_until, std::int64_t memory_budget, unsigned workers) {
     if (!impl_) impl_ = std::make_unique<Impl>();
     Impl& m = *impl_;
     m.release();
     m.reader.start(db, source, nullptr, SourceReader::Order::Storage);
+    m.checker.reset(m.reader.query());
+    m.rules = &rules;
+    m.revocations_until = revocations_until;
+    m.seq = 0;
+    m.has_rowid = m.reader.has_rowid();
     m.has_points = m.reader.has_points();
     m.has_revoked = m.reader.has_revoked_at();
     m.extras = m.has_points || m.has_revoked;
     m.has_cycle = rules.has_cycle;
     m.plain.reset(memory_budget);
     m.wide.reset(memory_budget);
-    ValueKey key;
-    SourceRow row;
-    std::optional<Time> no_anchor;  // stays empty without a cycle track: check() reads anchor_at only with one
-    std::int64_t seq = 0;
-    while (m.reader.step()) {
-        sqlite3_value* s = m.reader.seller();
-        key.assign(view_of(s));
-        const std::uint32_t id = m.sellers.intern(key);
-        if (m.has_cycle && id >= m.anchors.size()) m.anchors.resize(id + 1);
-        m.reader.check(rules, revocations_until, m.has_cycle ? m.anchors[id] : no_anchor, row);
-        Rec r;
-        r.seller = id;
-        r.real = sqlite3_value_type(s) == SQLITE_FLOAT && key.kind == Kind::Integer;
-        r.code = row.revoked ? m.revoked_code(view_of(m.reader.code())) : row.event.code;
-        r.at = row.event.at;
-        sqlite3_int64 rowid;
-        r.tie = m.reader.rowid(rowid) ? rowid : seq;
-        ++seq;
-        if (!m.extras) {
-            m.plain.add(r, m.sellers);
-            continue;
-        }
-        RecX x{r, row.points.value_or(0), row.revoked_at.value_or(0),
-               (row.points ? kHasPoints : 0u) | (row.revoked_at ? kHasRevoked : 0u)};
-        m.wide.add(x, m.sellers);
-    }
-    m.has_rowid = m.reader.has_rowid();
-    if (m.extras) m.wide.finish(m.sellers.ranks());
-    else m.plain.finish(m.sellers.ranks());
+    m.read_all(std::min(workers, 1u));
+    if (m.extras) m.wide.finish(m.sellers.ranks(), m.pool.get());
+    else m.plain.finish(m.sellers.ranks(), m.pool.get());
 }
 
 bool SortedSource::next(SellerBatch& out) {

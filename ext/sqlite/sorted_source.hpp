@@ -49,8 +49,11 @@ public:
     // Reads and checks every row of `source` (codes resolved in `rules`,
     // revocations at or before `revocations_until` applied, as
     // SourceReader::next does) and sorts. Throws Error / SqliteError.
+    // With `workers` > 0 the rows are checked and made records on a worker
+    // thread while the next rows are read (worker_pool.hpp), with the same
+    // records and the same first error.
     void start(sqlite3* db, std::string_view source, const Ruleset& rules, std::optional<Time> revocations_until,
-               std::int64_t memory_budget);
+               std::int64_t memory_budget, unsigned workers);
 
     // The next seller's events; false at the end (memory is released then).
     bool next(SellerBatch& out);

@@ -33,6 +33,8 @@
 
 #include "../core/engine.hpp"
 #include "../core/value_key.hpp"
+#include "row_check.hpp"
+#include "source_query.hpp"
 #include "statement.hpp"
 
 namespace penalty::glue {
@@ -76,27 +78,6 @@ void result_seller(sqlite3_context* ctx, const SellerBatch& b);
 // SQL literal.
 std::string revoked_code_text(const ValueView& code);
 
-// The source query of `source` (see above), with the result column of each
-// optional source column (-1 when absent). Throws Error / SqliteError.
-struct SourceQuery {
-    enum class Order { BySeller, Storage };
-    std::string sql;
-    std::string literal;  // the source's name as an SQL literal, for messages
-    std::string quoted;   // the table it names, quoted: "violations", "other"."violations"
-    bool has_rowid = false;
-    int rowid_col = -1, points_col = -1, revoked_col = -1, anchor_col = -1;
-};
-SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, SourceQuery::Order order);
-
-// One row read and checked: the event (Event::code negative for a revoked
-// row, whose code is not looked up), and the optional columns.
-struct SourceRow {
-    Event event;
-    std::optional<std::int64_t> points;
-    std::optional<Time> revoked_at;
-    bool revoked = false;
-};
-
 class SourceReader {
 public:
     using Order = SourceQuery::Order;
@@ -121,26 +102,15 @@ public:
     bool next(const Ruleset& rules, std::optional<Time> revocations_until, SellerBatch& out);
 
     // Row by row (either order): step() moves to the next row (false at the
-    // end); seller() is its seller_id (valid until the next step), rowid()
-    // its rowid; check() reads and checks it as next() does, with `anchor`
-    // the seller's anchor_at so far (set from the first row).
+    // end); seller() is its seller_id (valid until the next step);
+    // row_values() all its values, for RowChecker (row_check.hpp), which
+    // checks it as next() does.
     bool step();
     sqlite3_value* seller() const { return sqlite3_column_value(stmt_.get(), 0); }
-    sqlite3_value* code() const { return sqlite3_column_value(stmt_.get(), 1); }
-    // The row's rowid; false for a view (then has_rowid() turns false too).
-    bool rowid(sqlite3_int64& out) {
-        if (!query_.has_rowid) return false;
-        // A view answers `rowid` with NULL: it has none (a table never does).
-        sqlite3_value* v = sqlite3_column_value(stmt_.get(), query_.rowid_col);
-        if (sqlite3_value_type(v) == SQLITE_NULL) {
-            query_.has_rowid = false;
-            return false;
-        }
-        out = sqlite3_value_int64(v);
-        return true;
-    }
-    void check(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
-               SourceRow& out);
+    // The current row's values in column order (SourceQuery), valid until
+    // the next step: `cols` holds query().columns values.
+    void row_values(ValueView* cols) const;
+    const SourceQuery& query() const { return query_; }
 
     bool has_rowid() const { return query_.has_rowid; }
     bool has_points() const { return query_.points_col >= 0; }
@@ -149,9 +119,6 @@ public:
 private:
     void restart(sqlite3* db, std::string_view source, bool filtered, Order order);
     [[noreturn]] void row_error(const std::string& what) const;
-    std::optional<Time> time_column(int col, const char* name, bool nullable) const;
-    void check_row(const Ruleset& rules, std::optional<Time> revocations_until, std::optional<Time>& anchor,
-                   SourceRow& out);
 
     sqlite3* db_ = nullptr;
     Statement stmt_;
@@ -161,16 +128,7 @@ private:
     Order order_ = Order::BySeller;
     bool pending_ = false;  // the statement's current row starts the next seller
     bool done_ = true;
-    // Recent code texts and their ids: a source has few distinct codes, so
-    // most rows find theirs here and skip the hash look-up.
-    struct CodeSlot {
-        std::string text;
-        std::int32_t id = -1;
-    };
-    static constexpr std::size_t kCodeSlots = 16;
-    CodeSlot code_slots_[kCodeSlots];
-    std::size_t code_slots_used_ = 0, code_slot_next_ = 0;
-    std::int32_t lookup_code(const Ruleset& rules, std::string_view code);
+    RowChecker checker_;
 };
 
 }  // namespace penalty::glue

@@ -10,11 +10,12 @@
 // with links see cluster_scan.hpp). A seller whose
 // events all come after as_of is listed with zero figures; events revoked
 // at or before as_of are left out (§3a). The source is read one
-// seller at a time (seller_scan.hpp); seller_id = ? is pushed into the
-// source query.
+// seller at a time (seller_scan.hpp) and the sellers of a whole source are
+// evaluated on worker threads (standings_pipeline.hpp); seller_id = ? is
+// pushed into the source query.
 #include "../core/standing_output.hpp"
 #include "cluster_scan.hpp"
-#include "seller_scan.hpp"
+#include "standings_pipeline.hpp"
 #include "table_function.hpp"
 #include "table_functions.hpp"
 #include "values.hpp"
@@ -49,7 +50,10 @@ struct Standings {
                 eof_ = clusters_.sellers().empty();
                 return;
             }
-            scan_.start(conn, args[0], args[1], seller, as_of_);
+            // Worker threads for a whole source; one seller is read and
+            // evaluated here.
+            const unsigned workers = seller ? 0u : static_cast<unsigned>(conn.settings().threads - 1);
+            sellers_.start(conn, args[0], args[1], seller, as_of_, workers);
             next();
         }
 
@@ -58,31 +62,25 @@ struct Standings {
                 eof_ = ++at_ >= clusters_.sellers().size();
                 return;
             }
-            eof_ = !scan_.next_seller();
-            if (eof_) return;
-            for (const Event& e : scan_.batch().events) {
-                if (e.at > as_of_) break;
-                if (!scan_.revoked(e)) scan_.push(e);
-            }
-            standing_ = scan_.evaluator().standing(as_of_);
+            eof_ = !sellers_.next();
         }
 
         bool eof() const { return eof_; }
 
         void column(sqlite3_context* ctx, int col) const {
             if (linked_) return linked_column(ctx, col, clusters_.sellers()[at_]);
-            const Standing& s = standing_;
+            const Standing& s = sellers_.result().standing;
             switch (static_cast<Column>(col)) {
-                case kSeller: result_seller(ctx, scan_.batch()); break;
+                case kSeller: result_seller(ctx, sellers_.batch()); break;
                 case kPoints: sqlite3_result_int64(ctx, s.points); break;
-                case kTracks: result_text(ctx, tracks_json(scan_.rules(), s)); break;
+                case kTracks: result_text(ctx, tracks_json(sellers_.rules(), s)); break;
                 case kOffences: sqlite3_result_int64(ctx, s.offences); break;
                 case kDismissed: sqlite3_result_int64(ctx, s.dismissed); break;
                 case kRepeats: sqlite3_result_int64(ctx, s.repeats); break;
-                case kSanction: result_text(ctx, sanction_text(s)); break;
-                case kSanctionUntil: result_text(ctx, sanction_until_text(s)); break;
+                case kSanction: result_text(ctx, sellers_.result().sanction); break;
+                case kSanctionUntil: result_text(ctx, sellers_.result().sanction_until); break;
                 case kClosureAt: result_text(ctx, closure_at_text(s)); break;
-                case kReason: result_text(ctx, reason_text(scan_.evaluator(), s)); break;
+                case kReason: result_text(ctx, sellers_.result().reason); break;
                 case kMerged: sqlite3_result_int64(ctx, s.merged); break;
                 default: sqlite3_result_null(ctx); break;  // cluster, linked_*: NULL without links
             }
@@ -119,9 +117,8 @@ struct Standings {
         bool linked_ = false;      // with links: the rows of clusters_
         ClusterScan clusters_;
         std::size_t at_ = 0;
-        SellerScan scan_;
+        StandingsPipeline sellers_;  // without links
         Time as_of_ = 0;
-        Standing standing_;  // of the current seller
         bool eof_ = true;
     };
 };
