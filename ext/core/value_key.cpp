@@ -52,7 +52,9 @@ int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
 
 }  // namespace
 
-int compare(const ValueKey& a, const ValueKey& b) {
+int compare(const ValueKey& a, const ValueKey& b) { return compare(a.view(), b.view()); }
+
+int compare(const ValueView& a, const ValueView& b) {
     const int ra = rank(a.kind), rb = rank(b.kind);
     if (ra != rb) return ra < rb ? -1 : 1;
     switch (ra) {

@@ -27,6 +27,8 @@ struct ValueKey {
 
 // <0, 0, >0 as a is before, equal to or after b in SQLite's ORDER BY (BINARY).
 int compare(const ValueKey& a, const ValueKey& b);
+// The same for the views of keys (ValueKey::view(): a whole REAL is INTEGER).
+int compare(const ValueView& a, const ValueView& b);
 
 struct ValueKeyHash {
     std::size_t operator()(const ValueKey& k) const {

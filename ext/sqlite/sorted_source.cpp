@@ -92,10 +92,20 @@ public:
         }
         return hashed(k);
     }
-    const ValueKey& key(std::uint32_t id) const { return keys_[id]; }
+    // The seller's key, as ValueKey::view() gives it.
+    ValueView key(std::uint32_t id) const {
+        const Key& k = keys_[id];
+        ValueView v;
+        v.kind = k.kind;
+        if (k.kind == Kind::Integer) v.i = k.i;
+        else if (k.kind == Kind::Real) v.r = k.r;
+        else if (k.kind != Kind::Null) v.s = std::string_view(bytes_).substr(k.offset, k.length);
+        return v;
+    }
     std::size_t size() const { return keys_.size(); }
     void clear() {
         keys_.clear();
+        std::string().swap(bytes_);
         dense_count_ = 0;
         std::vector<std::uint32_t>().swap(slots_);
         std::vector<std::uint32_t>().swap(dense_);
@@ -112,7 +122,7 @@ public:
                 if (slot != 0) rank[slot - 1] = next++;
             return rank;
         }
-        if (std::all_of(keys_.begin(), keys_.end(), [](const ValueKey& k) { return k.kind == Kind::Integer; })) {
+        if (std::all_of(keys_.begin(), keys_.end(), [](const Key& k) { return k.kind == Kind::Integer; })) {
             std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(keys_.size());
             for (std::size_t id = 0; id < keys_.size(); ++id) by_value[id] = {keys_[id].i, static_cast<std::uint32_t>(id)};
             std::sort(by_value.begin(), by_value.end());
@@ -122,7 +132,7 @@ public:
         std::vector<std::uint32_t> order(keys_.size());
         std::iota(order.begin(), order.end(), 0u);
         std::sort(order.begin(), order.end(),
-                  [&](std::uint32_t a, std::uint32_t b) { return compare(keys_[a], keys_[b]) < 0; });
+                  [&](std::uint32_t a, std::uint32_t b) { return compare(key(a), key(b)) < 0; });
         for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<std::uint32_t>(k);
         return rank;
     }
@@ -132,18 +142,18 @@ private:
     std::uint32_t hashed(const ValueKey& k) {
         if ((keys_.size() + 1) * 2 > slots_.size()) grow();
         const std::size_t mask = slots_.size() - 1;
-        for (std::size_t at = hash(k) & mask;; at = (at + 1) & mask) {
+        for (std::size_t at = hash(k.view()) & mask;; at = (at + 1) & mask) {
             const std::uint32_t slot = slots_[at];
             if (slot == 0) {
                 if (keys_.size() >= UINT32_MAX - 1) throw Error("more than 4294967294 sellers");
-                keys_.push_back(k);
+                keys_.push_back(compact(k));
                 slots_[at] = static_cast<std::uint32_t>(keys_.size());
                 return slots_[at] - 1;
             }
-            if (keys_[slot - 1] == k) return slot - 1;
+            if (same(keys_[slot - 1], k)) return slot - 1;
         }
     }
-    static std::size_t hash(const ValueKey& k) {
+    static std::size_t hash(const ValueView& k) {
         switch (k.kind) {
             case Kind::Integer: return mix(static_cast<std::uint64_t>(k.i));
             case Kind::Real: return mix(std::bit_cast<std::uint64_t>(k.r) ^ 1);
@@ -157,14 +167,49 @@ private:
         std::vector<std::uint32_t> slots(std::max<std::size_t>(64, slots_.size() * 2), 0);
         const std::size_t mask = slots.size() - 1;
         for (std::size_t id = 0; id < keys_.size(); ++id) {
-            std::size_t at = hash(keys_[id]) & mask;
+            std::size_t at = hash(key(id)) & mask;
             while (slots[at] != 0) at = (at + 1) & mask;
             slots[at] = static_cast<std::uint32_t>(id + 1);
         }
         slots_.swap(slots);
     }
 
-    std::vector<ValueKey> keys_;
+    // A key in 24 bytes (a ValueKey is 56): the number, or where its text
+    // or blob bytes are in bytes_.
+    struct Key {
+        union {
+            std::int64_t i;
+            double r;
+        };
+        std::uint32_t offset = 0, length = 0;
+        Kind kind = Kind::Null;
+    };
+    Key compact(const ValueKey& k) {
+        Key c;
+        c.kind = k.kind;
+        c.i = 0;
+        if (k.kind == Kind::Integer) c.i = k.i;
+        else if (k.kind == Kind::Real) c.r = k.r;
+        else if (k.kind != Kind::Null) {
+            if (bytes_.size() + k.s.size() > UINT32_MAX) throw Error("more than 4 GiB of distinct seller_id text");
+            c.offset = static_cast<std::uint32_t>(bytes_.size());
+            c.length = static_cast<std::uint32_t>(k.s.size());
+            bytes_ += k.s;
+        }
+        return c;
+    }
+    bool same(const Key& a, const ValueKey& b) const {
+        if (a.kind != b.kind) return false;
+        switch (a.kind) {
+            case Kind::Integer: return a.i == b.i;
+            case Kind::Real: return a.r == b.r;
+            case Kind::Null: return true;
+            default: return std::string_view(bytes_).substr(a.offset, a.length) == b.s;
+        }
+    }
+
+    std::vector<Key> keys_;
+    std::string bytes_;  // the text and blob bytes of the keys
     std::vector<std::uint32_t> slots_;
     std::vector<std::uint32_t> dense_;  // by INTEGER value: id + 1, or 0
     std::size_t dense_count_ = 0;       // sellers in dense_
@@ -462,7 +507,7 @@ private:
 // bytes in `bytes`, which never moves while the block holds rows.
 class RowBlock {
 public:
-    static constexpr std::size_t kRows = 4096, kBytes = std::size_t{1} << 20;
+    static constexpr std::size_t kRows = 2048, kBytes = std::size_t{96} << 10;
 
     void clear(int columns) {
         columns_ = static_cast<std::size_t>(columns);
@@ -642,7 +687,7 @@ struct SortedSource::Impl {
             return false;
         }
         const std::uint32_t id = base(*r).seller;
-        out.key = sellers.key(id);
+        out.key.assign(sellers.key(id));
         out.key_real = base(*r).real;
         if (has_cycle) out.anchor = anchors[id];
         do {

@@ -47,7 +47,7 @@ void evaluate_standing(Evaluator& ev, const SellerBatch& b, Time as_of, Standing
 
 class StandingsPipeline {
 public:
-    static constexpr std::size_t kSellers = 512, kEvents = 65536;
+    static constexpr std::size_t kSellers = 256, kEvents = 32768;
 
     StandingsPipeline();
     ~StandingsPipeline();  // stops the workers (what they were doing is dropped)
