@@ -53,9 +53,10 @@ Delivery inspect(sqlite3* db, const std::string& sql) {
 }  // namespace
 
 ReadPlan choose_read_plan(sqlite3* db, std::string_view source, ReadStrategy strategy) {
-    const SourceQuery q = source_query(db, source, false, SourceQuery::Order::BySeller);
-    const std::string& name = q.quoted;
     ReadPlan plan;
+    plan.query = source_query(db, source, false, SourceQuery::Order::BySeller);
+    const SourceQuery& q = plan.query;
+    const std::string& name = q.quoted;
     if (strategy == ReadStrategy::Sort) {
         plan.sort = true;
         plan.text = fmt::format("sort: scan {} in storage order (read_strategy 'sort')", name);

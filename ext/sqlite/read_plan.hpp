@@ -18,12 +18,14 @@
 #include <string_view>
 
 #include "settings.hpp"
+#include "source_query.hpp"
 #include "sqlite_api.hpp"
 
 namespace penalty::glue {
 
 struct ReadPlan {
     bool sort = false;
+    SourceQuery query;  // the source's query (seller order), for the reader
     std::string text;  // e.g. sort: scan "violations" in storage order (index "v" does not cover the query)
 };
 

@@ -14,13 +14,17 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     ev_.emplace(*rules_);
     revocations_until_ = revocations_until;
     const Settings& settings = conn.settings();
-    sorting_ = !seller && settings.read_strategy != ReadStrategy::Stream &&
-               (settings.read_strategy == ReadStrategy::Sort ||
-                choose_read_plan(conn.db(), table, settings.read_strategy).sort);
+    // A whole source under 'auto': the plan's query is handed to the reader.
+    std::optional<ReadPlan> plan;
+    if (!seller && settings.read_strategy == ReadStrategy::Auto)
+        plan = choose_read_plan(conn.db(), table, settings.read_strategy);
+    const SourceQuery* known = plan ? &plan->query : nullptr;
+    sorting_ = !seller && (settings.read_strategy == ReadStrategy::Sort || (plan && plan->sort));
     if (sorting_)
         sorted_.start(conn.db(), table, *rules_, revocations_until, settings.memory_budget,
-                      static_cast<unsigned>(settings.threads - 1));
-    else reader_.start(conn.db(), table, seller);
+                      static_cast<unsigned>(settings.threads - 1), known);
+    else
+        reader_.start(conn.db(), table, seller, SourceReader::Order::BySeller, known);
 }
 
 bool SellerScan::next_seller() {

@@ -736,11 +736,12 @@ std::size_t SortedSource::runs() const {
 }
 
 void SortedSource::start(sqlite3* db, std::string_view source, const Ruleset& rules,
-                         std::optional<Time> revocations_until, std::int64_t memory_budget, unsigned workers) {
+                         std::optional<Time> revocations_until, std::int64_t memory_budget, unsigned workers,
+                         const SourceQuery* known) {
     if (!impl_) impl_ = std::make_unique<Impl>();
     Impl& m = *impl_;
     m.release();
-    m.reader.start(db, source, nullptr, SourceReader::Order::Storage);
+    m.reader.start(db, source, nullptr, SourceReader::Order::Storage, known);
     m.checker.reset(m.reader.query());
     m.rules = &rules;
     m.revocations_until = revocations_until;

@@ -53,7 +53,7 @@ public:
     // thread while the next rows are read (worker_pool.hpp), with the same
     // records and the same first error.
     void start(sqlite3* db, std::string_view source, const Ruleset& rules, std::optional<Time> revocations_until,
-               std::int64_t memory_budget, unsigned workers);
+               std::int64_t memory_budget, unsigned workers, const SourceQuery* known = nullptr);
 
     // The next seller's events; false at the end (memory is released then).
     bool next(SellerBatch& out);

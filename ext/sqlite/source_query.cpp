@@ -36,10 +36,16 @@ SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, So
     out.revoked_col = optional_column(has_revoked, "revoked_at");
     out.anchor_col = optional_column(has_anchor, "anchor_at");
     out.columns = next_col;
-    out.sql = fmt::format("SELECT {} FROM {}{}{}", columns, t.quoted, filtered ? " WHERE seller_id = ?1" : "",
-                          order == SourceQuery::Order::BySeller ? " ORDER BY seller_id COLLATE BINARY, occurred_at"
-                                                                 : "");
+    out.select_list = std::move(columns);
+    set_shape(out, filtered, order);
     return out;
+}
+
+void set_shape(SourceQuery& q, bool filtered, SourceQuery::Order order) {
+    q.filtered = filtered;
+    q.order = order;
+    q.sql = fmt::format("SELECT {} FROM {}{}{}", q.select_list, q.quoted, filtered ? " WHERE seller_id = ?1" : "",
+                        order == SourceQuery::Order::BySeller ? " ORDER BY seller_id COLLATE BINARY, occurred_at" : "");
 }
 
 }  // namespace penalty::glue

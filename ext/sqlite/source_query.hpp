@@ -16,6 +16,9 @@ namespace penalty::glue {
 struct SourceQuery {
     enum class Order { BySeller, Storage };
     std::string sql;
+    bool filtered = false;  // the WHERE and ORDER BY of `sql` (set_shape)
+    Order order = Order::BySeller;
+    std::string select_list;  // seller_id, code, occurred_at[, rowid, ...]
     std::string literal;  // the source's name as an SQL literal, for messages
     std::string quoted;   // the table it names, quoted: "violations", "other"."violations"
     static constexpr int kMaxColumns = 7;
@@ -24,6 +27,8 @@ struct SourceQuery {
     int columns = 3;  // result columns
 };
 SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, SourceQuery::Order order);
+// Rewrites q.sql with or without WHERE seller_id = ?1, in `order`.
+void set_shape(SourceQuery& q, bool filtered, SourceQuery::Order order);
 
 // One row read and checked: the event (Event::code negative for a revoked
 // row, whose code is not looked up), and the optional columns.

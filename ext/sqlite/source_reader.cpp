@@ -51,8 +51,9 @@ std::string revoked_code_text(const ValueView& code) {
     return code.kind == Kind::Text ? std::string(code.s) : sql_literal(code);
 }
 
-void SourceReader::start(sqlite3* db, std::string_view source, sqlite3_value* seller, Order order) {
-    restart(db, source, seller != nullptr, order);
+void SourceReader::start(sqlite3* db, std::string_view source, sqlite3_value* seller, Order order,
+                         const SourceQuery* known) {
+    restart(db, source, seller != nullptr, order, known);
     if (seller) check_rc(db, sqlite3_bind_value(stmt_.get(), 1, seller), "binding seller_id");
 }
 
@@ -61,10 +62,16 @@ void SourceReader::start(sqlite3* db, std::string_view source, const ValueView& 
     check_rc(db, bind_view(stmt_.get(), 1, seller), "binding seller_id");
 }
 
-void SourceReader::restart(sqlite3* db, std::string_view source, bool filtered, Order order) {
+void SourceReader::restart(sqlite3* db, std::string_view source, bool filtered, Order order,
+                           const SourceQuery* known) {
     db_ = db;
     if (!stmt_.get() || source != source_ || filtered != filtered_ || order != order_) {
-        query_ = source_query(db, source, filtered, order);
+        if (known) {
+            query_ = *known;
+            set_shape(query_, filtered, order);
+        } else {
+            query_ = source_query(db, source, filtered, order);
+        }
         check_rc(db,
                  sqlite3_prepare_v3(db, query_.sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, stmt_.out(), nullptr),
                  fmt::format("source {}", query_.literal));

@@ -83,8 +83,11 @@ public:
     using Order = SourceQuery::Order;
 
     // Prepares (or reuses) the query for `source` and starts it; `seller`
-    // non-null restricts it to seller_id = seller. Throws Error / SqliteError.
-    void start(sqlite3* db, std::string_view source, sqlite3_value* seller, Order order = Order::BySeller);
+    // non-null restricts it to seller_id = seller. `known`: the source's
+    // query just made by source_query() (then not made again), or null.
+    // Throws Error / SqliteError.
+    void start(sqlite3* db, std::string_view source, sqlite3_value* seller, Order order = Order::BySeller,
+               const SourceQuery* known = nullptr);
     // The same, for one seller given as a core value.
     void start(sqlite3* db, std::string_view source, const ValueView& seller);
 
@@ -117,7 +120,7 @@ public:
     bool has_revoked_at() const { return query_.revoked_col >= 0; }
 
 private:
-    void restart(sqlite3* db, std::string_view source, bool filtered, Order order);
+    void restart(sqlite3* db, std::string_view source, bool filtered, Order order, const SourceQuery* known = nullptr);
     [[noreturn]] void row_error(const std::string& what) const;
 
     sqlite3* db_ = nullptr;
