@@ -2,7 +2,11 @@
 #include "run_file.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,12 +21,38 @@ namespace {
     throw Error(fmt::format("the temporary file of sorted runs: {} failed: {}", doing, std::strerror(err)));
 }
 
+// The directory SQLite's unix VFS puts its temporary files in: the first
+// writable directory of $SQLITE_TMPDIR, $TMPDIR, /var/tmp, /usr/tmp, /tmp.
+std::string temp_directory() {
+    const char* candidates[] = {std::getenv("SQLITE_TMPDIR"), std::getenv("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp"};
+    for (const char* dir : candidates) {
+        struct stat st;
+        if (dir && *dir && ::stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && ::access(dir, W_OK | X_OK) == 0)
+            return dir;
+    }
+    return ".";
+}
+
+// A new file in the temporary directory, deleted at once: it lives while open.
+std::FILE* open_temporary() {
+    std::string path = temp_directory() + "/penalty_runs_XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) io_error(fmt::format("creating it in {}", path.substr(0, path.size() - 19)).c_str(), errno);
+    ::unlink(path.c_str());
+    std::FILE* f = ::fdopen(fd, "w+b");
+    if (!f) {
+        const int err = errno;
+        ::close(fd);
+        io_error("opening it", err);
+    }
+    return f;
+}
+
 }  // namespace
 
 std::uint64_t RunFile::append(const void* data, std::size_t bytes) {
     if (!file_) {
-        file_ = std::tmpfile();
-        if (!file_) io_error("creating it", errno);
+        file_ = open_temporary();
         size_ = 0;
     }
     const int fd = fileno(file_);

@@ -1,7 +1,9 @@
 // run_file.hpp — the temporary file the 'sort' read strategy spills sorted
 // runs of event records to (sorted_source.hpp) when they exceed the memory
-// budget. Created on first use with tmpfile() (so in the system's temporary
-// directory, deleted when closed or when the process ends); written by
+// budget. Created on first use where SQLite's unix VFS puts temporary files
+// (the first writable directory of $SQLITE_TMPDIR, $TMPDIR, /var/tmp,
+// /usr/tmp, /tmp) and unlinked at once, so it is gone when closed or when
+// the process ends; written by
 // appending, read back by offset. Every I/O call is checked: a failure is an
 // Error naming what failed and the system's reason ("No space left on
 // device").
