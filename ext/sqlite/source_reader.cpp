@@ -2,6 +2,7 @@
 #include "source_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -15,15 +16,19 @@ namespace penalty::glue {
 
 namespace {
 
-// SQL equality of two seller_id values (numbers by value, text and blobs by
-// bytes, NULL with NULL).
+// SQL equality of two seller_id values (numbers by value, exactly, as
+// SQLite compares an INTEGER with a REAL; text and blobs by bytes; NULL
+// with NULL).
 bool same_seller(const ValueView& a, const ValueView& b) {
-    const bool na = a.kind == Kind::Integer || a.kind == Kind::Real,
-               nb = b.kind == Kind::Integer || b.kind == Kind::Real;
-    if (na && nb) {
-        if (a.kind == Kind::Integer && b.kind == Kind::Integer) return a.i == b.i;
-        return (a.kind == Kind::Real ? a.r : static_cast<double>(a.i)) ==
-               (b.kind == Kind::Real ? b.r : static_cast<double>(b.i));
+    if (a.kind == Kind::Integer && b.kind == Kind::Integer) return a.i == b.i;
+    if (a.kind == Kind::Real && b.kind == Kind::Real) return a.r == b.r;
+    if (a.kind == Kind::Integer || b.kind == Kind::Integer) {
+        const ValueView& other = a.kind == Kind::Integer ? b : a;
+        if (other.kind != Kind::Real) return false;
+        const std::int64_t i = a.kind == Kind::Integer ? a.i : b.i;
+        const double r = other.r;
+        return r >= -9223372036854775808.0 && r < 9223372036854775808.0 && r == std::floor(r) &&
+               static_cast<std::int64_t>(r) == i;
     }
     return a.kind == b.kind && a.s == b.s;  // NULL: both empty
 }
