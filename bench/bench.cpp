@@ -27,11 +27,15 @@
 // first use (see generate()) and reused. When the extension has
 // penalty_read_plan (read strategies), the plan of each source is printed;
 // PENALTY_BENCH_STRATEGY=auto|stream|sort forces one through penalty_config.
+// PENALTY_BENCH_CONFIG="name=value[,name=value...]" applies any settings,
+// `SELECT penalty_config(name, value)` on each measurement connection (the
+// value an INTEGER when all digits, else TEXT; a refused one is fatal).
 // Exit status 0 only when every answer agrees.
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +46,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -199,15 +204,55 @@ bool has_function(sqlite3* db, const std::string& name) {
     return one_row(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1", {name}) == "1";
 }
 
-// A connection for one measurement: the module loaded and, when
-// PENALTY_BENCH_STRATEGY is set, that read strategy forced.
+// `SELECT penalty_config(name, value)` on `db`, the value bound as INTEGER
+// when it is all digits, else as TEXT; dies with penalty's error text when
+// the setting or the value is refused. `from` names the variable it came from.
+void set_config(sqlite3* db, const char* from, const std::string& name, const std::string& value) {
+    if (!has_function(db, "penalty_config")) die(fmt::format("{} is set but this build has no penalty_config()", from));
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT penalty_config(?1, ?2)", -1, &st, nullptr) != SQLITE_OK) die(sqlite3_errmsg(db));
+    sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    const bool digits = !value.empty() && std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (digits) {
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc() || end != value.data() + value.size())
+            die(fmt::format("{}: {}={}: the value does not fit a 64-bit INTEGER", from, name, value));
+        sqlite3_bind_int64(st, 2, v);
+    } else {
+        sqlite3_bind_text(st, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) die(fmt::format("{}: {}={}: {}", from, name, value, sqlite3_errmsg(db)));
+    sqlite3_finalize(st);
+}
+
+// PENALTY_BENCH_CONFIG="name=value[,name=value...]" as (name, value) pairs;
+// dies on an item without a name and '='.
+std::vector<std::pair<std::string, std::string>> bench_config() {
+    std::vector<std::pair<std::string, std::string>> out;
+    const char* env = std::getenv("PENALTY_BENCH_CONFIG");
+    if (!env || !*env) return out;
+    const std::string list = env;
+    for (std::size_t start = 0; start <= list.size();) {
+        const std::size_t end = std::min(list.find(',', start), list.size());
+        const std::string item = list.substr(start, end - start);
+        const std::size_t eq = item.find('=');
+        if (eq == 0 || eq == std::string::npos)
+            die(fmt::format("PENALTY_BENCH_CONFIG: expected name=value[,name=value...], got '{}'", item));
+        out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+        start = end + 1;
+    }
+    return out;
+}
+
+// A connection for one measurement: the module loaded, the settings of
+// PENALTY_BENCH_CONFIG applied and, when PENALTY_BENCH_STRATEGY is set,
+// that read strategy forced.
 sqlite3* open_for_run(const std::string& path, const std::string& module) {
     sqlite3* db = open_db(path, module);
-    if (const char* strategy = std::getenv("PENALTY_BENCH_STRATEGY"); strategy && *strategy) {
-        if (!has_function(db, "penalty_config"))
-            die("PENALTY_BENCH_STRATEGY is set but this build has no penalty_config()");
-        one_row(db, "SELECT penalty_config('read_strategy', ?1)", {strategy});
-    }
+    for (const auto& [name, value] : bench_config()) set_config(db, "PENALTY_BENCH_CONFIG", name, value);
+    if (const char* strategy = std::getenv("PENALTY_BENCH_STRATEGY"); strategy && *strategy)
+        set_config(db, "PENALTY_BENCH_STRATEGY", "read_strategy", strategy);
     return db;
 }
 
@@ -390,6 +435,9 @@ int main(int argc, char** argv) {
     }
     if (configs.empty()) configs = all_configs();
     std::filesystem::create_directories(dir);
+    // The settings are checked before any database is made (that can take an hour at 100M).
+    sqlite3_close(open_for_run(":memory:", module));
+    if (const char* env = std::getenv("PENALTY_BENCH_CONFIG"); env && *env) fmt::print("PENALTY_BENCH_CONFIG={}\n", env);
 
     std::vector<std::string> rows, notes;
     std::map<std::string, std::optional<Duck>> duck_runs;  // by CSV kind: the same rows give the same run
