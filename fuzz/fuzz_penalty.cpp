@@ -548,7 +548,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string check_as_of = utc_text(instant(in), "%Y-%m-%d %H:%M:%S");
 
     // Each call with the kinds of its parameters: R a ruleset ('r' mostly), S a source ('v' mostly),
-    // T a timestamp, C a code, K a track, N a number, I a seller id; any of them may be of any type.
+    // T a timestamp, C a code, K a track, N a number, I a seller id, G a read strategy, H a number of
+    // threads, B a memory budget; any of them may be of any type.
     static const std::pair<const char*, const char*> calls[] = {
         {"SELECT penalty_points(?, ?, ?)", "RCT"},
         {"SELECT penalty_level(?, ?)", "RN"},
@@ -573,6 +574,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {"SELECT * FROM penalty_ledger(?, 'v', ?, 'lk') WHERE seller_id = ?", "RTI"},
         {"SELECT * FROM penalty_ledger(?, 'v', NULL, 'lk') WHERE seller_id IN (?, ?)", "RII"},
         {"SELECT penalty_install()", ""},
+        {"SELECT penalty_config('read_strategy', ?), penalty_config('threads', ?), penalty_config('memory_budget', ?)",
+         "GHB"},
+        {"SELECT penalty_copy_ruleset(?, ?)", "RR"},
     };
     while (in.remaining_bytes() > 0) {
         const auto& [sql, kinds] = calls[in.ConsumeIntegralInRange<std::size_t>(0, std::size(calls) - 1)];
@@ -582,7 +586,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 switch (kinds[p]) {
                     case 'R': bind_name(st, i, f, {"r", "r", "r", "rc", "rc", "rs", "s"}); break;
                     case 'L': bind_name(st, i, f, {"lk", "lk", "lk", "lk_rows", "v", "nosuch"}); break;
-                    case 'S': bind_name(st, i, f, {"v", "v", "v", "v_rows", "penalty_track", "nosuch"}); break;
+                    case 'S':
+                        bind_name(st, i, f, {"v", "v", "v", "v_rows", "penalty_track", "nosuch", "main.v", "\"main\".\"v\"",
+                                             "temp.v", "nosuch.v"});
+                        break;
+                    case 'G': bind_name(st, i, f, {"auto", "stream", "sort", "bogus"}); break;
+                    case 'H': bind_int(st, i, f, 0, 4); break;
+                    case 'B': bind_int(st, i, f, 65000, 70000); break;
                     case 'T': bind_timestamp(st, i, f); break;
                     case 'C': bind_name(st, i, f, kCodes); break;
                     case 'K': bind_name(st, i, f, kTracks); break;

@@ -1,15 +1,18 @@
 // worker_pool.cpp — the worker threads (worker_pool.hpp).
 #include "worker_pool.hpp"
 
+#include <system_error>
+
 namespace penalty {
 
-WorkerPool::WorkerPool(unsigned workers) {
+WorkerPool::WorkerPool(unsigned workers) : requested_(workers) {
     threads_.reserve(workers);
-    try {
-        for (unsigned k = 0; k < workers; ++k) threads_.emplace_back([this] { work(); });
-    } catch (...) {
-        stop();  // joins the threads started
-        throw;
+    for (unsigned k = 0; k < workers; ++k) {
+        try {
+            threads_.emplace_back([this] { work(); });
+        } catch (const std::system_error&) {
+            break;  // no more threads now: the work is done by those started, or by the caller
+        }
     }
 }
 

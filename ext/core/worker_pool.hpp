@@ -76,14 +76,16 @@ public:
         if (here) std::rethrow_exception(here);
     }
 
-    // Starts `workers` threads. Throws std::system_error when the system
-    // refuses a thread; the ones started are joined first.
+    // Starts up to `workers` threads: when the system refuses one, the
+    // pool has those started (perhaps none; jobs then run in submit()).
+    // Throws std::bad_alloc only.
     explicit WorkerPool(unsigned workers);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
     unsigned workers() const { return static_cast<unsigned>(threads_.size()); }
+    unsigned requested() const { return requested_; }  // the constructor's `workers`
 
     // Queues `job` (not queued already), or runs it now without workers.
     void submit(Job& job);
@@ -98,6 +100,7 @@ private:
     std::condition_variable queued_, finished_;
     std::deque<Job*> queue_;
     bool stopping_ = false;
+    unsigned requested_ = 0;
     std::vector<std::thread> threads_;
 };
 

@@ -631,7 +631,7 @@ struct SortedSource::Impl {
             }
             return;
         }
-        if (!pool || pool->workers() != workers) {
+        if (!pool || pool->requested() != workers) {
             pool.reset();
             pool = std::make_unique<WorkerPool>(workers);
         }

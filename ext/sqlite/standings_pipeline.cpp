@@ -62,11 +62,11 @@ void StandingsPipeline::start(Connection& conn, sqlite3_value* ruleset, sqlite3_
     stop();
     ended_ = true;
     scan_.start(conn, ruleset, source, seller, as_of);
-    if (!pool_ || pool_->workers() != workers) {
+    if (!pool_ || pool_->requested() != workers) {
         pool_.reset();
         pool_ = std::make_unique<WorkerPool>(workers);
     }
-    const std::size_t slots = 2 * std::size_t{workers} + 1;
+    const std::size_t slots = 2 * std::size_t{pool_->workers()} + 1;
     chunks_.resize(slots);
     for (auto& c : chunks_)
         if (!c) c = std::make_unique<Chunk>();

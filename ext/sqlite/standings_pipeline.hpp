@@ -55,8 +55,8 @@ public:
     StandingsPipeline& operator=(const StandingsPipeline&) = delete;
 
     // Starts reading as SellerScan::start does, with `workers` worker
-    // threads (0: none). Throws Error / SqliteError from the start of the
-    // read, std::system_error when no thread can be started.
+    // threads (0: none; fewer if the system refuses threads). Throws Error /
+    // SqliteError from the start of the read.
     void start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* source, sqlite3_value* seller, Time as_of,
                unsigned workers);
 
