@@ -641,28 +641,33 @@ struct SortedSource::Impl {
         }
         int cur = 0;
         bool held = false;  // the statement holds a row not yet copied
-        for (;;) {
-            Convert& job = jobs[cur];
-            Convert& before = jobs[1 - cur];
-            job.block.clear(reader.query().columns);
-            bool more = true;
-            try {
-                while (!job.block.full()) {
-                    if (!held && !reader.step()) {
-                        more = false;
-                        break;
+        try {
+            for (;;) {
+                Convert& job = jobs[cur];
+                Convert& before = jobs[1 - cur];
+                job.block.clear(reader.query().columns);
+                bool more = true;
+                try {
+                    while (!job.block.full()) {
+                        if (!held && !reader.step()) {
+                            more = false;
+                            break;
+                        }
+                        held = !job.block.add(reader);
+                        if (held) break;
                     }
-                    held = !job.block.add(reader);
-                    if (held) break;
+                } catch (...) {
+                    finish(before);  // a bad row before SQLite's error comes first
+                    throw;
                 }
-            } catch (...) {
-                finish(before);  // a bad row before SQLite's error comes first
-                throw;
+                finish(before);
+                pool->submit(job);
+                if (!more) break;
+                cur = 1 - cur;
             }
-            finish(before);
-            pool->submit(job);
-            if (!more) break;
-            cur = 1 - cur;
+        } catch (...) {
+            for (Convert& j : jobs) pool->wait(j);  // no job outlives the read
+            throw;
         }
         finish(jobs[cur]);
     }

@@ -52,7 +52,10 @@ StandingsPipeline::~StandingsPipeline() { stop(); }
 
 void StandingsPipeline::stop() {
     cancel_ = true;
-    for (std::size_t k = 0; k < in_flight_; ++k) pool_->wait(*chunks_[(head_ + k) % chunks_.size()]);
+    // Every chunk, not only those counted in flight: an exception between
+    // taking a chunk back and resubmitting it leaves the count behind. A
+    // chunk not submitted is waited for at once.
+    for (auto& c : chunks_) pool_->wait(*c);
     in_flight_ = 0;
     cancel_ = false;
 }
