@@ -5,13 +5,15 @@
 // order. Also: a statement stopped mid-scan (reset, finalize) with chunks in
 // flight, two connections on two threads at once, a bad row deep in the
 // source (past the first RowBlock of 4,096 rows and the first chunks), and
-// a source of 65,536+ records, whose sort is split between two threads.
+// a source of 65,536+ records, whose sort is split between two threads,
+// and threads = 1 after threads = 2 in one cursor (no worker left over).
 // The PENALTY_TSAN build runs this under ThreadSanitizer (./run.sh test).
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -302,3 +304,54 @@ TEST_CASE("a source of 65,536 records and more: the sort split between two threa
     }
     std::remove(kBigPath);
 }
+
+#ifdef __linux__
+namespace {
+// The threads of this process now (its /proc/self/task entries).
+int task_count() {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.is_directory() ? 1 : 0;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("threads = 1 after threads = 2 in one cursor: no worker thread is left to sort") {
+    // The inner side of a join is filtered again for each outer row, in one
+    // cursor, which keeps the sort strategy's worker pool between the two;
+    // the outer rows set threads 2, then 1. With threads = 1 the sort must
+    // not be split onto the worker the run before started (70,000
+    // records: a split sort). tasks() counts the threads of this process.
+    make_source(kBigPath, 70000, 3000, false);
+    Db db(kBigPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_create_function(db.db, "tasks", 0, SQLITE_UTF8, nullptr,
+                                    [](sqlite3_context* ctx, int, sqlite3_value**) {
+                                        sqlite3_result_int(ctx, task_count());
+                                    },
+                                    nullptr, nullptr) == SQLITE_OK);
+    const int idle = task_count();  // this thread (and a sanitizer's own, if any)
+    configure(db, 1, "sort");
+    for (const std::string from : {kStandings, kLedger}) {
+        CAPTURE(from);
+        const std::string sql = "SELECT v.n, tasks() FROM (SELECT column1 AS n FROM (VALUES(2),(1))) AS v CROSS JOIN " +
+                                from + " AS s WHERE penalty_config('threads', v.n) = v.n";
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db.db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+        int rows[3] = {0, 0, 0}, most[3] = {0, 0, 0};  // by threads: rows, most threads seen on one
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const int n = sqlite3_column_int(st, 0);
+            REQUIRE((n == 1 || n == 2));
+            ++rows[n];
+            most[n] = std::max(most[n], sqlite3_column_int(st, 1));
+        }
+        CHECK(rc == SQLITE_DONE);
+        CHECK(sqlite3_finalize(st) == SQLITE_OK);
+        CHECK(rows[1] == rows[2]);
+        CHECK(rows[1] >= 3000);
+        CHECK(most[2] > idle);   // the workers of threads = 2
+        CHECK(most[1] == idle);  // none with threads = 1
+    }
+    std::remove(kBigPath);
+}
+#endif
