@@ -7,7 +7,8 @@
 // source (past the first RowBlock of 4,096 rows and the first chunks), and
 // a source of 65,536+ records, whose sort is split between two threads,
 // and threads = 1 after threads = 2 in one cursor (no worker left over).
-// The PENALTY_TSAN build runs this under ThreadSanitizer (./run.sh test).
+// The PENALTY_TSAN build runs this under ThreadSanitizer
+// (PENALTY_TEST_TSAN=1 ./run.sh test; README.md, "Tests").
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
