@@ -6,9 +6,9 @@
 #   ./run.sh test    set up, build, run the whole test suite (ctest), the
 #                    suite again under AddressSanitizer + UBSan (the tests
 #                    that embed the module elsewhere are not built there),
-#                    with PENALTY_TEST_TSAN=1 the thread tests under
-#                    ThreadSanitizer (build-tsan/, about 5 min more), and a
-#                    one-minute fuzzing run; ends with what each ran
+#                    the thread tests under ThreadSanitizer (build-tsan/;
+#                    PENALTY_TEST_TSAN=0 leaves them out), and a one-minute
+#                    fuzzing run; ends with what each ran
 #   ./run.sh build   set up and build only (build/penalty.so)
 #   ./run.sh bench   set up, build, run the benchmark (bench/README.md)
 #
@@ -151,17 +151,17 @@ case "${1:-}" in
     not_built=$(comm -23 <(test_names build) <(test_names build-asan) | tr '\n' ' ')
     summary+="; asan: $stage_result"
     [ -n "$not_built" ] && summary+=", $(echo $not_built | wc -w) not built under ASan: ${not_built% }"
-    if [ "${PENALTY_TEST_TSAN:-0}" = 1 ]; then
+    if [ "${PENALTY_TEST_TSAN:-1}" != 0 ]; then
       # Only the thread tests (tests/capi/test_threads.cpp: every threads
       # setting and read strategy; the pool's unit tests; the WAL threads):
       # the whole suite under TSan would take as long as the ASan stage.
-      build tsan build-tsan "the thread tests under ThreadSanitizer" "about 4 min" \
+      build tsan build-tsan "the thread tests under ThreadSanitizer" "about 2.5 min" \
             unit_tests capi_threads concurrency_tests
       echo "== running the thread tests under ThreadSanitizer (ctest, build-tsan/)"
       ctest_stage build-tsan '^(unit\.worker_pool|capi\.threads|reliability\.concurrency)$'
       summary+="; tsan: $stage_result"
     else
-      summary+="; tsan: not run (opt-in: PENALTY_TEST_TSAN=1)"
+      summary+="; tsan: not run (PENALTY_TEST_TSAN=0)"
     fi
     build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
     echo "== fuzzing for 60 seconds (libFuzzer, ASan + UBSan)"

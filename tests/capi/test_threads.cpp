@@ -8,7 +8,7 @@
 // a source of 65,536+ records, whose sort is split between two threads,
 // and threads = 1 after threads = 2 in one cursor (no worker left over).
 // The PENALTY_TSAN build runs this under ThreadSanitizer
-// (PENALTY_TEST_TSAN=1 ./run.sh test; README.md, "Tests").
+// (./run.sh test; README.md, "Tests").
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
