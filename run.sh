@@ -6,7 +6,9 @@
 #   ./run.sh test    set up, build, run the whole test suite (ctest), the
 #                    suite again under AddressSanitizer + UBSan (the tests
 #                    that embed the module elsewhere are not built there),
-#                    and a one-minute fuzzing run; ends with what each ran
+#                    the thread tests under ThreadSanitizer (build-tsan/;
+#                    PENALTY_TEST_TSAN=0 leaves them out), and a one-minute
+#                    fuzzing run; ends with what each ran
 #   ./run.sh build   set up and build only (build/penalty.so)
 #   ./run.sh bench   set up, build, run the benchmark (bench/README.md)
 #
@@ -62,13 +64,13 @@ progress() {
   done
 }
 
-# build PRESET DIR WHAT ABOUT [TARGET]: configure and build, printing a
+# build PRESET DIR WHAT ABOUT [TARGET...]: configure and build, printing a
 # progress line at every quarter and the time taken; the log is shown when
 # the build fails.
 build() {
   local preset=$1 dir=$2 what=$3 about=$4 start=$SECONDS
   local target=()
-  [ $# -ge 5 ] && target=(--target "$5")
+  [ $# -ge 5 ] && target=(--target "${@:5}")
   echo "== building $what in $dir/ ($about on 2 cores)"
   cmake --preset "$preset" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
   if ! cmake --build "$dir" -j"$(nproc)" "${target[@]}" 2>&1 | tee "$work/build.log" | progress; then
@@ -79,12 +81,15 @@ build() {
   echo "   built in $((SECONDS - start)) s"
 }
 
-# ctest_stage DIR: runs the suite of DIR; prints each skipped test with its
+# ctest_stage DIR [REGEX]: runs the suite of DIR (the tests matching REGEX);
+# prints each skipped test with its
 # reason (the first output line of the test, from ctest's log) and leaves
 # "N passed[, M skipped]" in $stage_result. Exits when a test fails.
 ctest_stage() {
   local dir=$1 start=$SECONDS status=0
-  ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" 2>&1 | tee "$work/ctest.log" || status=$?
+  local only=()
+  [ $# -ge 2 ] && only=(-R "$2")
+  ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" "${only[@]}" 2>&1 | tee "$work/ctest.log" || status=$?
   local passed skipped
   passed=$(grep -cE 'Test +#[0-9]+: .* Passed' "$work/ctest.log" || true)
   skipped=$(grep -E 'Test +#[0-9]+: .*\*\*\*Skipped' "$work/ctest.log" | sed -E 's/.*Test +#[0-9]+: ([^ ]+) .*/\1/' || true)
@@ -146,6 +151,18 @@ case "${1:-}" in
     not_built=$(comm -23 <(test_names build) <(test_names build-asan) | tr '\n' ' ')
     summary+="; asan: $stage_result"
     [ -n "$not_built" ] && summary+=", $(echo $not_built | wc -w) not built under ASan: ${not_built% }"
+    if [ "${PENALTY_TEST_TSAN:-1}" != 0 ]; then
+      # Only the thread tests (tests/capi/test_threads.cpp: every threads
+      # setting and read strategy; the pool's unit tests; the WAL threads):
+      # the whole suite under TSan would take as long as the ASan stage.
+      build tsan build-tsan "the thread tests under ThreadSanitizer" "about 2.5 min" \
+            unit_tests capi_threads concurrency_tests
+      echo "== running the thread tests under ThreadSanitizer (ctest, build-tsan/)"
+      ctest_stage build-tsan '^(unit\.worker_pool|capi\.threads|reliability\.concurrency)$'
+      summary+="; tsan: $stage_result"
+    else
+      summary+="; tsan: not run (PENALTY_TEST_TSAN=0)"
+    fi
     build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
     echo "== fuzzing for 60 seconds (libFuzzer, ASan + UBSan)"
     mkdir "$work/corpus"

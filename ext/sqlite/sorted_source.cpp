@@ -621,9 +621,12 @@ struct SortedSource::Impl {
     // Reads every row: the connection's thread copies blocks of rows while
     // a worker converts the block before, one block at a time, in order;
     // the first error in read order is thrown. Without a worker each row is
-    // converted where SQLite holds it.
+    // converted where SQLite holds it, and the pool of an earlier start of
+    // this cursor (a join filters it again) is ended: finish() must not
+    // split the sort onto its worker under threads = 1.
     void read_all(unsigned workers) {
         if (workers == 0) {
+            pool.reset();
             ValueView cols[SourceQuery::kMaxColumns];
             while (reader.step()) {
                 reader.row_values(cols);

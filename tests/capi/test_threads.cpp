@@ -1,0 +1,358 @@
+// Worker threads (penalty_config 'threads'): through the C API, every
+// threads setting (1, 2, 3) and read strategy (stream, sort, sort with the
+// smallest memory_budget, so runs spill to a file) gives the rows of one
+// thread: penalty_standings and penalty_ledger, every column (quote()), in
+// order. Also: a statement stopped mid-scan (reset, finalize) with chunks in
+// flight, two connections on two threads at once, a bad row deep in the
+// source (past the first blocks of rows and chunks of sellers), and
+// a source of 65,536+ records, whose sort is split between two threads,
+// and threads = 1 after threads = 2 in one cursor (no worker left over).
+// The PENALTY_TSAN build runs this under ThreadSanitizer
+// (./run.sh test; README.md, "Tests").
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db.hpp"
+#include "penalty.h"
+
+using capi::Db;
+
+namespace {
+
+const char* const kPath = "capi_threads.db";
+const char* const kBigPath = "capi_threads_big.db";
+
+// Two tracks, offences, a credit, thresholds that close.
+const char* const kRules =
+    "SELECT penalty_install();"
+    "INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES('t','+08:00',365,NULL);"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('t','serious','year',NULL);"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('t','general','rolling',90);"
+    "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('t','harassment','serious',12);"
+    "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('t','late','general',2);"
+    "INSERT INTO penalty_violation(ruleset,code,track,points) VALUES('t','fake','general',6);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('t','serious',48,'seal_account',NULL,1);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('t','general',12,'restrict_7d',7,0);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes) VALUES('t','general',24,'restrict_14d',14,0);";
+
+// A seller_id of seller k, of mixed storage classes: INTEGER, TEXT, REAL
+// with a fraction, and REAL with a whole value (the same seller as the
+// INTEGER: some of seller k's rows are k, others k.0).
+void bind_seller(sqlite3_stmt* st, int col, int k, bool whole_real) {
+    switch (k % 4) {
+        case 0: whole_real ? sqlite3_bind_double(st, col, k) : sqlite3_bind_int64(st, col, k); break;
+        case 1: sqlite3_bind_int64(st, col, k); break;
+        case 2: {
+            const std::string s = "s" + std::to_string(k);
+            sqlite3_bind_text(st, col, s.c_str(), -1, SQLITE_TRANSIENT);
+            break;
+        }
+        default: sqlite3_bind_double(st, col, k + 0.25); break;
+    }
+}
+
+// Writes `path` afresh: the rules and the table events(seller_id, code,
+// occurred_at, points, revoked_at) of `events` rows over `sellers` sellers,
+// inserted in shuffled order (storage order is not seller order); with
+// `bad_at` >= 0 the row inserted `bad_at`-th has an unknown code.
+void make_source(const char* path, int events, int sellers, bool extras, int bad_at = -1) {
+    std::remove(path);
+    Db db(path);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    db.exec(kRules);
+    db.exec(extras ? "CREATE TABLE events(seller_id, code TEXT, occurred_at, points, revoked_at)"
+                   : "CREATE TABLE events(seller_id, code TEXT, occurred_at)");
+    struct Row {
+        int seller;
+        bool whole_real;
+        int code;
+        std::int64_t at;
+        int points;      // -1: NULL
+        std::int64_t revoked;  // 0: NULL
+    };
+    std::mt19937_64 rng(20261129);
+    auto below = [&](std::uint64_t n) { return static_cast<int>(rng() % n); };
+    std::vector<Row> rows;
+    rows.reserve(static_cast<std::size_t>(events));
+    const std::int64_t t0 = 1451606400;  // 2016-01-01
+    for (int k = 0; k < events; ++k) {
+        Row r;
+        r.seller = k < sellers ? k : below(static_cast<std::uint64_t>(sellers));  // every seller has a row
+        r.whole_real = below(3) == 0;
+        r.code = below(10);  // harassment 1 in 10, fake 3 in 10, late 6 in 10
+        r.at = t0 + below(3 * 365) * 86400 + below(86400);
+        r.points = extras && below(8) == 0 ? below(20) : -1;
+        r.revoked = extras && below(10) == 0 ? r.at + below(200) * 86400 : 0;
+        rows.push_back(r);
+    }
+    std::shuffle(rows.begin(), rows.end(), rng);
+    db.exec("BEGIN");
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db.db,
+                               extras ? "INSERT INTO events VALUES(?1, ?2, ?3, ?4, ?5)"
+                                      : "INSERT INTO events VALUES(?1, ?2, ?3)",
+                               -1, &st, nullptr) == SQLITE_OK);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const Row& r = rows[k];
+        bind_seller(st, 1, r.seller, r.whole_real);
+        const char* code = r.code == 0 ? "harassment" : r.code < 4 ? "fake" : "late";
+        if (static_cast<int>(k) == bad_at) code = "spam";
+        sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r.at);
+        if (extras) {
+            if (r.points >= 0) sqlite3_bind_int(st, 4, r.points);
+            else sqlite3_bind_null(st, 4);
+            if (r.revoked) sqlite3_bind_int64(st, 5, r.revoked);
+            else sqlite3_bind_null(st, 5);
+        }
+        REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+        REQUIRE(sqlite3_reset(st) == SQLITE_OK);
+    }
+    sqlite3_finalize(st);
+    db.exec("COMMIT");
+}
+
+// SELECT * FROM `from` as one line of quote()d columns a row, in order;
+// an error ends the list with "ERROR: message".
+std::vector<std::string> rows_of(sqlite3* db, const std::string& from, int limit = -1) {
+    sqlite3_stmt* st = nullptr;
+    std::vector<std::string> out;
+    // The column names, to quote() each.
+    if (sqlite3_prepare_v2(db, ("SELECT * FROM " + from + " LIMIT 0").c_str(), -1, &st, nullptr) != SQLITE_OK) {
+        out.push_back(std::string("ERROR: ") + sqlite3_errmsg(db));
+        return out;
+    }
+    std::string cols;
+    for (int c = 0; c < sqlite3_column_count(st); ++c)
+        cols += std::string(c ? " || '|' || " : "") + "quote(\"" + sqlite3_column_name(st, c) + "\")";
+    sqlite3_finalize(st);
+    const std::string sql = "SELECT " + cols + " FROM " + from;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    int rc;
+    while ((limit < 0 || static_cast<int>(out.size()) < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    if (limit < 0 && rc != SQLITE_DONE) out.push_back(std::string("ERROR: ") + sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return out;
+}
+
+// Sets threads and read_strategy ("sort64k": sort with memory_budget 65536).
+void configure(Db& db, int threads, const std::string& strategy) {
+    REQUIRE(db.one("SELECT penalty_config('threads', " + std::to_string(threads) + ")") == std::to_string(threads));
+    const std::string s = strategy == "sort64k" ? "sort" : strategy;
+    REQUIRE(db.one("SELECT penalty_config('read_strategy', '" + s + "')") == s);
+    const char* budget = strategy == "sort64k" ? "65536" : "4294967296";
+    REQUIRE(db.one(std::string("SELECT penalty_config('memory_budget', ") + budget + ")") == budget);
+}
+
+const char* const kStandings = "penalty_standings('t', 'events', '2018-06-30')";
+const char* const kLedger = "penalty_ledger('t', 'events')";
+
+struct Source {
+    Source() { make_source(kPath, 30000, 2500, true); }
+    ~Source() { std::remove(kPath); }
+};
+
+}  // namespace
+
+TEST_CASE("every threads setting and read strategy gives the rows of threads = 1, stream") {
+    Source source;
+    Db db(kPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    for (const std::string from : {kStandings, kLedger}) {
+        CAPTURE(from);
+        configure(db, 1, "stream");
+        const std::vector<std::string> expected = rows_of(db.db, from);
+        REQUIRE(expected.size() == (from == kStandings ? 2500u : 30000u));
+        REQUIRE(expected.back().rfind("ERROR", 0) == std::string::npos);
+        for (int threads : {1, 2, 3})
+            for (const std::string strategy : {"stream", "sort", "sort64k"}) {
+                CAPTURE(threads);
+                CAPTURE(strategy);
+                configure(db, threads, strategy);
+                const std::vector<std::string> got = rows_of(db.db, from);
+                CHECK(got.size() == expected.size());
+                CHECK((got == expected));
+            }
+    }
+}
+
+TEST_CASE("a standings statement stopped after 10 rows with chunks in flight, then run again") {
+    Source source;
+    Db db(kPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    configure(db, 1, "stream");
+    const std::vector<std::string> expected = rows_of(db.db, kStandings);
+    for (const std::string strategy : {"stream", "sort"}) {
+        CAPTURE(strategy);
+        configure(db, 2, strategy);
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db.db, (std::string("SELECT quote(seller_id), points FROM ") + kStandings).c_str(),
+                                   -1, &st, nullptr) == SQLITE_OK);
+        for (int round = 0; round < 3; ++round) {
+            for (int k = 0; k < 10; ++k) REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+            CHECK(sqlite3_reset(st) == SQLITE_OK);  // stops the pipeline mid-scan
+        }
+        // Run to the end after the resets: every row, in order.
+        std::size_t n = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const std::string id = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+            REQUIRE(n < expected.size());
+            CHECK(expected[n].rfind(id + "|", 0) == 0);
+            ++n;
+        }
+        CHECK(rc == SQLITE_DONE);
+        CHECK(n == expected.size());
+        // Finalized mid-scan: the cursor is closed with chunks in flight.
+        CHECK(sqlite3_reset(st) == SQLITE_OK);
+        for (int k = 0; k < 10; ++k) REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        CHECK(sqlite3_finalize(st) == SQLITE_OK);
+        CHECK((rows_of(db.db, kStandings) == expected));  // the connection works on
+    }
+}
+
+TEST_CASE("two connections, each on its own thread, with worker threads at once") {
+    Source source;
+    std::vector<std::string> expected_standings, expected_ledger;
+    {
+        Db db(kPath);
+        REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+        configure(db, 1, "stream");
+        expected_standings = rows_of(db.db, kStandings);
+        expected_ledger = rows_of(db.db, kLedger);
+    }
+    // Each thread keeps its rows; the checks are made on this thread.
+    struct Got {
+        std::vector<std::string> standings, ledger;
+    };
+    std::vector<Got> got(2);
+    auto run = [&](int k, const char* strategy) {
+        sqlite3* db = nullptr;
+        const std::string set = std::string("SELECT penalty_config('threads', 2), penalty_config('read_strategy', '") +
+                                strategy + "')";
+        if (sqlite3_open(kPath, &db) != SQLITE_OK || sqlite3_penalty_init(db, nullptr, nullptr) != SQLITE_OK ||
+            sqlite3_exec(db, set.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+            got[static_cast<std::size_t>(k)].standings = {std::string("ERROR: set-up: ") + sqlite3_errmsg(db)};
+            sqlite3_close(db);
+            return;
+        }
+        got[static_cast<std::size_t>(k)].standings = rows_of(db, kStandings);
+        got[static_cast<std::size_t>(k)].ledger = rows_of(db, kLedger);
+        sqlite3_close(db);
+    };
+    std::thread a(run, 0, "sort"), b(run, 1, "stream");
+    a.join();
+    b.join();
+    for (const Got& g : got) {
+        CHECK((g.standings == expected_standings));
+        CHECK((g.ledger == expected_ledger));
+    }
+}
+
+TEST_CASE("a bad row deep in the source: the same rows before it and the same error with 1 and 2 threads") {
+    // The bad row is inserted 20,000th of 30,000 (storage order, read by the
+    // sort strategy in its 10th block of 2,048 rows) and belongs to a seller
+    // in the middle of seller order (read by stream after ~1,800 sellers,
+    // past the first chunks of 256 sellers).
+    std::remove(kPath);
+    make_source(kPath, 30000, 2500, true, 20000);
+    Db db(kPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    const std::string bad = db.one("SELECT quote(seller_id) || ', rowid ' || rowid FROM events WHERE code = 'spam'");
+    for (const char* from : {kStandings, kLedger}) {
+        const std::string fn = std::string(from).substr(0, std::string(from).find('('));
+        const std::string error = "ERROR: " + fn + ": unknown violation code 'spam' in ruleset 't' at " +
+                                  db.one("SELECT datetime(occurred_at, 'unixepoch') FROM events WHERE code = 'spam'");
+        for (const std::string strategy : {"stream", "sort"}) {
+            CAPTURE(fn);
+            CAPTURE(strategy);
+            configure(db, 1, strategy);
+            const std::vector<std::string> one = rows_of(db.db, from);
+            REQUIRE(!one.empty());
+            INFO("bad row: seller_id = " << bad << "; error: " << one.back());
+            CHECK(one.back() == error);
+            if (strategy == "stream") CHECK(one.size() > 1000);  // rows before the error (~1,800)
+            else CHECK(one.size() == 1);  // sort reads every row before the first
+            configure(db, 2, strategy);
+            CHECK((rows_of(db.db, from) == one));
+        }
+    }
+    std::remove(kPath);
+}
+
+TEST_CASE("a source of 65,536 records and more: the sort split between two threads") {
+    // 70,000 events without points and revoked_at: the records of one
+    // buffer (24 bytes each) are sorted by two threads (Store::sort_by).
+    make_source(kBigPath, 70000, 3000, false);
+    Db db(kBigPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    configure(db, 1, "stream");
+    const std::vector<std::string> expected = rows_of(db.db, kStandings);
+    REQUIRE(expected.size() == 3000);
+    for (int threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        configure(db, threads, "sort");
+        CHECK((rows_of(db.db, kStandings) == expected));
+    }
+    std::remove(kBigPath);
+}
+
+#ifdef __linux__
+namespace {
+// The threads of this process now (its /proc/self/task entries).
+int task_count() {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.is_directory() ? 1 : 0;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("threads = 1 after threads = 2 in one cursor: no worker thread is left to sort") {
+    // The inner side of a join is filtered again for each outer row, in one
+    // cursor, which keeps the sort strategy's worker pool between the two;
+    // the outer rows set threads 2, then 1. With threads = 1 the sort must
+    // not be split onto the worker the run before started (70,000
+    // records: a split sort). tasks() counts the threads of this process.
+    make_source(kBigPath, 70000, 3000, false);
+    Db db(kBigPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_create_function(db.db, "tasks", 0, SQLITE_UTF8, nullptr,
+                                    [](sqlite3_context* ctx, int, sqlite3_value**) {
+                                        sqlite3_result_int(ctx, task_count());
+                                    },
+                                    nullptr, nullptr) == SQLITE_OK);
+    const int idle = task_count();  // this thread (and a sanitizer's own, if any)
+    configure(db, 1, "sort");
+    for (const std::string from : {kStandings, kLedger}) {
+        CAPTURE(from);
+        const std::string sql = "SELECT v.n, tasks() FROM (SELECT column1 AS n FROM (VALUES(2),(1))) AS v CROSS JOIN " +
+                                from + " AS s WHERE penalty_config('threads', v.n) = v.n";
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db.db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+        int rows[3] = {0, 0, 0}, most[3] = {0, 0, 0};  // by threads: rows, most threads seen on one
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const int n = sqlite3_column_int(st, 0);
+            REQUIRE((n == 1 || n == 2));
+            ++rows[n];
+            most[n] = std::max(most[n], sqlite3_column_int(st, 1));
+        }
+        CHECK(rc == SQLITE_DONE);
+        CHECK(sqlite3_finalize(st) == SQLITE_OK);
+        CHECK(rows[1] == rows[2]);
+        CHECK(rows[1] >= 3000);
+        CHECK(most[2] > idle);   // the workers of threads = 2
+        CHECK(most[1] == idle);  // none with threads = 1
+    }
+    std::remove(kBigPath);
+}
+#endif
