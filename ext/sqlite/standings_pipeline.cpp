@@ -55,7 +55,10 @@ void StandingsPipeline::stop() {
     // Every chunk, not only those counted in flight: an exception between
     // taking a chunk back and resubmitting it leaves the count behind. A
     // chunk not submitted is waited for at once.
-    for (auto& c : chunks_) pool_->wait(*c);
+    // Null entries: out of memory while start() made the chunks, or the pool.
+    if (pool_)
+        for (auto& c : chunks_)
+            if (c) pool_->wait(*c);
     in_flight_ = 0;
     cancel_ = false;
 }
