@@ -35,8 +35,8 @@ void WorkerPool::submit(Job& job) {
     }
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        queue_.push_back(&job);  // may throw std::bad_alloc: then the job stays done
         job.done_ = false;
-        queue_.push_back(&job);
     }
     queued_.notify_one();
 }
