@@ -601,7 +601,7 @@ struct SortedSource::Impl {
         key.assign(cols[0]);
         const std::uint32_t id = sellers.intern(key);
         if (has_cycle && id >= anchors.size()) anchors.resize(id + 1);
-        std::optional<Time> no_anchor;  // stays empty without a cycle track: check() reads anchor_at only with one
+        std::optional<Time> no_anchor;  // stays empty without a cycle track: RowChecker::check reads anchor_at only with one
         SourceRow row;
         checker.check(cols, *rules, revocations_until, has_cycle ? anchors[id] : no_anchor, row);
         Rec r;

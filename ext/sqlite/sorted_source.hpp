@@ -15,7 +15,7 @@
 // (seller_id, occurred_at) lists it.
 //
 // Every row is checked as it is read, exactly as the stream strategy checks
-// it (SourceReader::check). Both strategies name the offending row, but with
+// it (RowChecker::check, row_check.hpp). Both strategies name the offending row, but with
 // several bad rows the one named first may differ (storage order against
 // seller order), as may the row named for an anchor_at that differs within
 // a seller. For a view (no rowid), ties keep the order in which each
