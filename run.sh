@@ -23,10 +23,11 @@ root=$PWD
 
 # Every command configures the tests too, so CMake needs python3.
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev python3)
-# The tests: clang (fuzzing), dpkg-dev and python3-build.. (packaging),
+# The tests: clang (fuzzing), dpkg-dev, file (CPack's .deb generator runs it)
+# and python3-build.. (packaging),
 # python3-matplotlib (the docs' plot, docs/plot_balance.py), python3-dask..
 # (tests/dask, docs/scale.md).
-test_packages=(clang libclang-rt-dev dpkg-dev python3-build python3-setuptools python3-wheel python3-venv
+test_packages=(clang libclang-rt-dev dpkg-dev file python3-build python3-setuptools python3-wheel python3-venv
                python3-matplotlib python3-dask python3-distributed python3-pandas)
 
 usage() {
