@@ -1,12 +1,12 @@
 // duration.cpp — parsing, calendar arithmetic and cycles of durations.
-#include "duration.hpp"
+#include "core/duration.hpp"
 
 #include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace penalty {
 

@@ -21,8 +21,8 @@
 #include <cstdint>
 #include <string>
 
-#include "timestamp.hpp"
-#include "value.hpp"
+#include "core/timestamp.hpp"
+#include "core/value.hpp"
 
 namespace penalty {
 

@@ -1,5 +1,5 @@
 // engine.cpp — docs/model.md §3 (steps §3.1–§3.8) and §4 (standing as of T).
-#include "engine.hpp"
+#include "core/engine.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace penalty {
 

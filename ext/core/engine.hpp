@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "ruleset.hpp"
+#include "core/ruleset.hpp"
 
 namespace penalty {
 

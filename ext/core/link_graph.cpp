@@ -1,10 +1,10 @@
 // link_graph.cpp — clusters of linked sellers (link_graph.hpp).
-#include "link_graph.hpp"
+#include "core/link_graph.hpp"
 
 #include <algorithm>
 #include <deque>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace penalty {
 

@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "value_key.hpp"
+#include "core/value_key.hpp"
 
 namespace penalty {
 
@@ -27,7 +27,6 @@ public:
     // Computes the clusters; call once, after the last add().
     void finish();
 
-    std::uint32_t sellers() const { return static_cast<std::uint32_t>(sellers_.size()); }
     const ValueKey& seller(std::uint32_t s) const { return sellers_[s]; }
     // The seller's id, or -1 when it is in no links row.
     std::int64_t find_seller(const ValueKey& k) const;

@@ -1,11 +1,11 @@
 // rule_tables.hpp — the rule tables of docs/model.md §2, named once.
 //
 // One struct per rule table holds a row's cells as the rules loader reads
-// them (ext/sqlite/rules_loader.cpp), by name: `row.period_days`, never
+// them (ext/sqlite/rules/loader.cpp), by name: `row.period_days`, never
 // `row[2]`. The struct also names its table and columns; the loader builds
 // its SELECT from these, rules_compile.cpp validates the members, and
 // penalty_install() counts the tables of kRuleTableNames. The DDL itself is sql/schema.sql (embedded at build
-// time); tests/unit/test_rule_tables.cpp checks that the two agree.
+// time); a column in one and not the other fails every test that loads a ruleset.
 //
 // Adding a rule column: a member here (in `columns` and `cells()` too),
 // the column in sql/schema.sql, and its validation in rules_compile.cpp.
@@ -17,7 +17,7 @@
 #include <tuple>
 #include <vector>
 
-#include "value.hpp"
+#include "core/value.hpp"
 
 namespace penalty {
 

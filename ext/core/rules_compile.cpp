@@ -4,7 +4,7 @@
 // Each table is checked row by row; a bad cell adds a Problem naming the
 // table, the row (by its key columns) and what was expected, and the row is
 // then skipped so that one mistake yields one message.
-#include "rules_compile.hpp"
+#include "core/rules_compile.hpp"
 
 #include <algorithm>
 #include <map>
@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace penalty {
 

@@ -2,7 +2,7 @@
 //
 // Input: RawRules (rule_tables.hpp), the rows of one ruleset exactly as they
 // sit in the rule tables (the glue reads them; see
-// ext/sqlite/rules_loader.cpp). Output: the list of problems (what
+// ext/sqlite/rules/loader.cpp). Output: the list of problems (what
 // penalty_check() shows) and, when there is no error, a compiled Ruleset.
 // Every validation rule of docs/model.md §2 is checked here and only here; a
 // problem names the table and the row.
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "rule_tables.hpp"
-#include "ruleset.hpp"
+#include "core/rule_tables.hpp"
+#include "core/ruleset.hpp"
 
 namespace penalty {
 

@@ -1,5 +1,5 @@
 // ruleset.cpp — look-ups on a compiled ruleset (docs/model.md §3.1 version, §3.5 points).
-#include "ruleset.hpp"
+#include "core/ruleset.hpp"
 
 #include <algorithm>
 

@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "duration.hpp"
-#include "timestamp.hpp"
+#include "core/duration.hpp"
+#include "core/timestamp.hpp"
 
 namespace penalty {
 

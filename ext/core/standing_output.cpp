@@ -1,7 +1,7 @@
 // standing_output.cpp — the nullable fields of a standing and its JSON text,
 // written by hand (no JSON1 dependency): fixed keys, integers, and strings
 // escaped per RFC 8259.
-#include "standing_output.hpp"
+#include "core/standing_output.hpp"
 
 #include <fmt/format.h>
 
@@ -71,6 +71,23 @@ std::string standing_json(const Evaluator& ev, const Standing& s) {
     field(out, "reason", reason_text(ev, s));
     out += '}';
     return out;
+}
+
+void standing_result(const Evaluator& ev, Time as_of, StandingResult& out) {
+    out.standing = ev.standing(as_of);
+    out.sanction = sanction_text(out.standing);
+    out.sanction_until = sanction_until_text(out.standing);
+    out.reason = reason_text(ev, out.standing);
+    out.standing.sanction = nullptr;  // the evaluator's: gone with its next seller
+}
+
+void evaluate_standing(Evaluator& ev, const SellerBatch& b, Time as_of, StandingResult& out) {
+    ev.reset(b.anchor);
+    for (const Event& e : b.events) {
+        if (e.at > as_of) break;
+        if (!b.revoked(e, as_of)) ev.push(e.at, e.code, b.points_of(e));
+    }
+    standing_result(ev, as_of, out);
 }
 
 }  // namespace penalty

@@ -7,7 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine.hpp"
+#include "core/engine.hpp"
+#include "core/seller_batch.hpp"
 
 namespace penalty {
 
@@ -30,5 +31,20 @@ std::string tracks_json(const Ruleset& r, const Standing& s);
 // The object with the keys points, tracks, offences, dismissed, merged, repeats,
 // sanction, sanction_until, closure_at, reason (NULLs as null).
 std::string standing_json(const Evaluator& ev, const Standing& s);
+
+// One seller's standing as of a time with the text fields that need the
+// evaluator that made it (Standing::sanction points into the evaluator, so
+// it is cleared here; the other fields are made from the Standing's values).
+struct StandingResult {
+    Standing standing;  // sanction: null
+    std::optional<std::string> sanction, sanction_until, reason;
+};
+
+// `ev`'s standing as of `as_of` (§4), with its text fields.
+void standing_result(const Evaluator& ev, Time as_of, StandingResult& out);
+
+// Evaluates `b` with `ev` (reset for it) as of `as_of` (§4): events after
+// as_of are not pushed, those revoked at or before it (§3a) are left out.
+void evaluate_standing(Evaluator& ev, const SellerBatch& b, Time as_of, StandingResult& out);
 
 }  // namespace penalty

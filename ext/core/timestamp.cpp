@@ -1,11 +1,11 @@
 // timestamp.cpp — parsing and formatting of docs/model.md §1.2 timestamps.
-#include "timestamp.hpp"
+#include "core/timestamp.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 namespace penalty {
 

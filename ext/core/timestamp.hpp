@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "value.hpp"
+#include "core/value.hpp"
 
 namespace penalty {
 

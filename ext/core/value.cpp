@@ -1,5 +1,5 @@
 // value.cpp — rendering values for error messages; UTF-8 validation.
-#include "value.hpp"
+#include "core/value.hpp"
 
 #include <fmt/format.h>
 

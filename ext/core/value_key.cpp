@@ -1,5 +1,5 @@
 // value_key.cpp — SQL values as keys (value_key.hpp).
-#include "value_key.hpp"
+#include "core/value_key.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -12,6 +12,19 @@ ValueKey ValueKey::of(const ValueView& v) {
     return k;
 }
 
+namespace {
+
+// Whether the REAL `r` has an exact int64 value (then in *out). 2^63 itself
+// is not an int64; everything below it that is whole is.
+bool whole(double r, std::int64_t* out) {
+    if (!(std::isfinite(r) && r == std::floor(r) && r >= -9223372036854775808.0 && r < 9223372036854775808.0))
+        return false;
+    *out = static_cast<std::int64_t>(r);
+    return true;
+}
+
+}  // namespace
+
 void ValueKey::assign(const ValueView& v) {
     kind = v.kind;
     i = 0;
@@ -20,19 +33,28 @@ void ValueKey::assign(const ValueView& v) {
     switch (v.kind) {
         case Kind::Integer: i = v.i; break;
         case Kind::Real:
-            // 2^63 itself is not an int64; everything below it that is whole is.
-            if (std::isfinite(v.r) && v.r == std::floor(v.r) && v.r >= -9223372036854775808.0 &&
-                v.r < 9223372036854775808.0) {
-                kind = Kind::Integer;
-                i = static_cast<std::int64_t>(v.r);
-            } else {
-                r = v.r;
-            }
+            if (whole(v.r, &i)) kind = Kind::Integer;
+            else r = v.r;
             break;
         case Kind::Text:
         case Kind::Blob: s.assign(v.s); break;
         case Kind::Null: break;
     }
+}
+
+bool ValueKey::matches(const ValueView& v) const {
+    switch (v.kind) {
+        case Kind::Integer: return kind == Kind::Integer && i == v.i;
+        case Kind::Real: {
+            std::int64_t n = 0;
+            if (whole(v.r, &n)) return kind == Kind::Integer && i == n;
+            return kind == Kind::Real && r == v.r;
+        }
+        case Kind::Text:
+        case Kind::Blob: return kind == v.kind && s == v.s;
+        case Kind::Null: return kind == Kind::Null;
+    }
+    return false;
 }
 
 namespace {

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "value.hpp"
+#include "core/value.hpp"
 
 namespace penalty {
 
@@ -21,6 +21,9 @@ struct ValueKey {
     static ValueKey of(const ValueView& v);
     // Makes this the key of `v`, reusing this key's text buffer.
     void assign(const ValueView& v);
+    // Whether `v` equals this key in SQL (INTEGER 5 and REAL 5.0 are equal):
+    // ValueKey::of(v) == *this, without making the key.
+    bool matches(const ValueView& v) const;
     ValueView view() const { return {kind, i, r, s}; }
     bool operator==(const ValueKey& o) const { return kind == o.kind && i == o.i && r == o.r && s == o.s; }
 };

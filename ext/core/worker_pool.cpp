@@ -1,5 +1,5 @@
 // worker_pool.cpp — the worker threads (worker_pool.hpp).
-#include "worker_pool.hpp"
+#include "core/worker_pool.hpp"
 
 #include <system_error>
 

@@ -1,0 +1,87 @@
+// errors.cpp — mapping C++ exceptions to SQLite errors (errors.hpp).
+#include "sqlite/base/errors.hpp"
+
+#include <new>
+
+#include <fmt/format.h>
+
+namespace penalty::glue {
+
+void check_rc(sqlite3* db, int rc, std::string_view doing) {
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+    throw SqliteError(rc, fmt::format("{}: {}", doing, sqlite3_errmsg(db)));
+}
+
+namespace {
+
+// sqlite3_result_error() copies the message, and when that copy fails under
+// out-of-memory SQLite reports a generic error without saying so. Trying
+// the allocation first turns most of those cases into a clean SQLITE_NOMEM.
+void set_error(sqlite3_context* ctx, const std::string& msg, int code) {
+    char* probe = static_cast<char*>(sqlite3_malloc64(msg.size() + 1));
+    if (!probe) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_free(probe);
+    sqlite3_result_error(ctx, msg.c_str(), static_cast<int>(msg.size()));
+    if (code != SQLITE_ERROR) sqlite3_result_error_code(ctx, code);
+}
+
+}  // namespace
+
+void result_exception(sqlite3_context* ctx, const char* fn) noexcept {
+    try {
+        throw;
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(ctx);
+    } catch (const SqliteError& e) {
+        if (e.code() == SQLITE_NOMEM) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        try {
+            set_error(ctx, fmt::format("{}: {}", fn, e.what()), e.code());
+        } catch (...) {
+            sqlite3_result_error_nomem(ctx);
+        }
+    } catch (const std::exception& e) {
+        try {
+            const bool ours = dynamic_cast<const Error*>(&e) != nullptr;
+            set_error(ctx, fmt::format("{}: {}{}", fn, ours ? "" : "internal error: ", e.what()), SQLITE_ERROR);
+        } catch (...) {
+            sqlite3_result_error_nomem(ctx);
+        }
+    } catch (...) {
+        sqlite3_result_error(ctx, fn, -1);
+    }
+}
+
+int vtab_exception(sqlite3_vtab* vtab, const char* fn) noexcept {
+    int rc = SQLITE_ERROR;
+    std::string msg;
+    try {
+        try {
+            throw;
+        } catch (const std::bad_alloc&) {
+            return SQLITE_NOMEM;
+        } catch (const SqliteError& e) {
+            if (e.code() == SQLITE_NOMEM) return SQLITE_NOMEM;
+            rc = e.code();
+            msg = fmt::format("{}: {}", fn, e.what());
+        } catch (const Error& e) {
+            msg = fmt::format("{}: {}", fn, e.what());
+        } catch (const std::exception& e) {
+            msg = fmt::format("{}: internal error: {}", fn, e.what());
+        } catch (...) {
+            msg = fmt::format("{}: internal error", fn);
+        }
+    } catch (...) {
+        return SQLITE_NOMEM;
+    }
+    sqlite3_free(vtab->zErrMsg);
+    vtab->zErrMsg = sqlite3_mprintf("%s", msg.c_str());
+    return vtab->zErrMsg ? rc : SQLITE_NOMEM;
+}
+
+}  // namespace penalty::glue

@@ -1,0 +1,113 @@
+// links_reader.cpp — a links source into a LinkGraph (links_reader.hpp).
+#include "sqlite/read/links_reader.hpp"
+
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "sqlite/base/errors.hpp"
+#include "sqlite/read/source_table.hpp"
+#include "sqlite/base/statement.hpp"
+#include "sqlite/base/values.hpp"
+
+namespace penalty::glue {
+
+namespace {
+
+class LinksQuery {
+public:
+    LinksQuery(sqlite3* db, std::string_view links, const char* where) : db_(db) {
+        table_ = open_source_table(db, links, "links", {"seller_id", "entity"});
+        const std::string sql = fmt::format("SELECT seller_id, entity FROM {}{}", table_.quoted, where);
+        check_rc(db, sqlite3_prepare_v3(db, sql.c_str(), -1, 0, st_.out(), nullptr),
+                 fmt::format("links {}", table_.literal));
+    }
+
+    // Runs the query (with ?1 = `key` when given) and hands each row with a
+    // non-NULL entity to `row(seller, entity)`.
+    template <class F>
+    void each(sqlite3_value* key, F&& row) {
+        check_rc(db_, sqlite3_reset(st_.get()), fmt::format("links {}", table_.literal));
+        if (key) check_rc(db_, sqlite3_bind_value(st_.get(), 1, key), "binding links");
+        int rc;
+        while ((rc = sqlite3_step(st_.get())) == SQLITE_ROW) {
+            const ValueView entity = column_view(st_.get(), 1);
+            if (entity.kind == Kind::Null) continue;
+            const ValueView seller = column_view(st_.get(), 0);
+            if (seller.kind == Kind::Null)
+                throw Error(fmt::format("links {}, row with entity = {}: seller_id is NULL", table_.literal,
+                                        sql_literal(entity)));
+            row(seller, entity);
+        }
+        check_rc(db_, rc, fmt::format("reading links {}", table_.literal));
+    }
+
+    sqlite3_value* column(int c) { return sqlite3_column_value(st_.get(), c); }
+
+private:
+    sqlite3* db_;
+    SourceTable table_;
+    Statement st_;
+};
+
+}  // namespace
+
+LinkGraph read_links(sqlite3* db, std::string_view links) {
+    LinkGraph g;
+    LinksQuery all(db, links, "");
+    all.each(nullptr, [&](const ValueView& s, const ValueView& e) { g.add(s, e); });
+    g.finish();
+    return g;
+}
+
+LinkGraph read_cluster(sqlite3* db, std::string_view links, sqlite3_value* seller) {
+    // Breadth-first: a seller's rows give entities, an entity's rows give
+    // sellers; each is looked up once. Every row of the cluster is added
+    // (twice over: once from each end; the graph does not mind).
+    LinksQuery by_seller(db, links, " WHERE seller_id = ?1");
+    LinksQuery by_entity(db, links, " WHERE entity = ?1 COLLATE BINARY");
+    LinkGraph g;
+    std::unordered_set<ValueKey, ValueKeyHash> sellers_seen, entities_seen;
+    std::vector<sqlite3_value*> sellers, entities;
+    auto free_all = [&] {
+        for (sqlite3_value* v : sellers) sqlite3_value_free(v);
+        for (sqlite3_value* v : entities) sqlite3_value_free(v);
+    };
+    try {
+        sellers.push_back(nullptr);
+        sellers.back() = sqlite3_value_dup(seller);
+        if (!sellers.back()) throw std::bad_alloc();
+        sellers_seen.insert(ValueKey::of(view_of(seller)));
+        std::size_t next_seller = 0, next_entity = 0;
+        while (next_seller < sellers.size() || next_entity < entities.size()) {
+            // New sellers and entities are kept as values (the column's
+            // own), so that the next look-up compares like with like.
+            auto add = [&](LinksQuery& q, int col, std::unordered_set<ValueKey, ValueKeyHash>& seen,
+                           std::vector<sqlite3_value*>& queue, const ValueView& v) {
+                if (!seen.insert(ValueKey::of(v)).second) return;
+                queue.push_back(nullptr);  // room first: the copy is owned by the queue at once
+                queue.back() = sqlite3_value_dup(q.column(col));
+                if (!queue.back()) throw std::bad_alloc();
+            };
+            if (next_seller < sellers.size()) {
+                by_seller.each(sellers[next_seller++], [&](const ValueView& s, const ValueView& e) {
+                    g.add(s, e);
+                    add(by_seller, 1, entities_seen, entities, e);
+                });
+            } else {
+                by_entity.each(entities[next_entity++], [&](const ValueView& s, const ValueView& e) {
+                    g.add(s, e);
+                    add(by_entity, 0, sellers_seen, sellers, s);
+                });
+            }
+        }
+    } catch (...) {
+        free_all();
+        throw;
+    }
+    free_all();
+    g.finish();
+    return g;
+}
+
+}  // namespace penalty::glue

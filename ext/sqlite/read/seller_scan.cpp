@@ -1,0 +1,47 @@
+// seller_scan.cpp — reading a source seller by seller (seller_scan.hpp).
+#include "sqlite/read/seller_scan.hpp"
+
+#include "sqlite/base/values.hpp"
+#include "sqlite/read/read_plan.hpp"
+
+namespace penalty::glue {
+
+void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* source, sqlite3_value* seller,
+                       std::optional<Time> revocations_until) {
+    const std::string_view name = text_arg(ruleset, "ruleset");
+    const std::string_view table = text_arg(source, "source");
+    const Settings settings = conn.settings();  // read once: the query's
+    rules_ = conn.ruleset(name);
+    ev_.emplace(*rules_);
+    revocations_until_ = revocations_until;
+    const unsigned workers = seller ? 0u : static_cast<unsigned>(settings.threads - 1);
+    if (!pool_ || pool_->requested() != workers) {
+        pool_.reset();
+        pool_ = std::make_unique<WorkerPool>(workers);
+    }
+    // A whole source under 'auto': the plan's query is handed to the reader.
+    std::optional<ReadPlan> plan;
+    if (!seller && settings.read_strategy == ReadStrategy::Auto)
+        plan = choose_read_plan(conn.db(), table, settings.read_strategy);
+    const SourceQuery* known = plan ? &plan->query : nullptr;
+    sorting_ = !seller && (settings.read_strategy == ReadStrategy::Sort || (plan && plan->sort));
+    if (sorting_) {
+        reader_.start(conn.db(), table, nullptr, SourceReader::Order::Storage, known);
+        sorted_.read(reader_, reader_.query(), *rules_, revocations_until, settings.memory_budget, pool_.get());
+    } else {
+        const ValueView one = seller ? view_of(seller) : ValueView{};
+        reader_.start(conn.db(), table, seller ? &one : nullptr, SourceReader::Order::BySeller, known);
+    }
+}
+
+bool SellerScan::next_seller() {
+    if (!read(batch_)) return false;
+    ev_->reset(batch_.anchor);
+    return true;
+}
+
+bool SellerScan::read(SellerBatch& out) {
+    return sorting_ ? sorted_.next(out) : reader_.next(*rules_, revocations_until_, out);
+}
+
+}  // namespace penalty::glue

@@ -1,0 +1,171 @@
+// copy.cpp — penalty_copy_ruleset(from, to) (copy.hpp).
+#include "sqlite/rules/copy.hpp"
+
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <strings.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/rule_tables.hpp"
+#include "core/value.hpp"
+#include "sqlite/base/errors.hpp"
+#include "sqlite/read/source_table.hpp"
+#include "sqlite/base/statement.hpp"
+
+namespace penalty::glue {
+
+namespace {
+
+constexpr const char* kSavepoint = "penalty_copy_ruleset";
+
+std::string literal(std::string_view text) { return sql_literal(ValueView::text(text)); }
+
+void prepare(sqlite3* db, const std::string& sql, Statement& st, std::string_view doing) {
+    const int rc = sqlite3_prepare_v3(db, sql.c_str(), -1, 0, st.out(), nullptr);
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    check_rc(db, rc, doing);
+}
+
+void bind(sqlite3* db, Statement& st, int i, std::string_view text) {
+    check_rc(db, sqlite3_bind_text64(st.get(), i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+             "binding a ruleset name");
+}
+
+// The INSERT ... SELECT that copies one rule table's rows of ?1 as ?2: every
+// column of the table as it stands, ruleset replaced.
+std::string copy_statement(sqlite3* db, const char* table) {
+    Statement probe;
+    const std::string quoted = quote_identifier(table);
+    const int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + quoted).c_str(), -1, 0, probe.out(), nullptr);
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    if (rc != SQLITE_OK)
+        throw SqliteError(rc, fmt::format("cannot read rule table {} ({}); run SELECT penalty_install() to create "
+                                          "the rule tables",
+                                          table, sqlite3_errmsg(db)));
+    std::vector<std::string> columns, values;
+    bool has_ruleset = false;
+    for (int c = 0; c < sqlite3_column_count(probe.get()); ++c) {
+        const char* name = sqlite3_column_name(probe.get(), c);
+        if (!name) throw std::bad_alloc();
+        const bool is_ruleset = strcasecmp(name, "ruleset") == 0;
+        has_ruleset = has_ruleset || is_ruleset;
+        columns.push_back(quote_identifier(name));
+        values.push_back(is_ruleset ? "?2" : quote_identifier(name));
+    }
+    if (!has_ruleset)
+        throw Error(fmt::format("rule table {} has no column ruleset; run SELECT penalty_install() to upgrade the "
+                                "rule tables",
+                                table));
+    return fmt::format("INSERT INTO {0}({1}) SELECT {2} FROM {0} WHERE ruleset = ?1", quoted,
+                       fmt::join(columns, ", "), fmt::join(values, ", "));
+}
+
+// The rule tables that have a row of `ruleset`.
+std::vector<std::string> tables_with(sqlite3* db, std::string_view ruleset) {
+    std::vector<std::string> out;
+    for (const char* table : kRuleTableNames) {
+        Statement st;
+        prepare(db, fmt::format("SELECT 1 FROM {} WHERE ruleset = ?1 LIMIT 1", quote_identifier(table)), st,
+                fmt::format("reading {}", table));
+        bind(db, st, 1, ruleset);
+        const int rc = sqlite3_step(st.get());
+        check_rc(db, rc, fmt::format("reading {}", table));
+        if (rc == SQLITE_ROW) out.emplace_back(table);
+    }
+    return out;
+}
+
+sqlite3_int64 copy(sqlite3* db, std::string_view from, std::string_view to) {
+    std::vector<std::string> statements;  // first: every rule table is there
+    for (const char* table : kRuleTableNames) statements.push_back(copy_statement(db, table));
+    if (tables_with(db, from).empty())
+        throw Error(fmt::format("ruleset {} does not exist (no row in any rule table); expected the name of the "
+                                "ruleset to copy",
+                                literal(from)));
+    if (const auto taken = tables_with(db, to); !taken.empty())
+        throw Error(fmt::format("ruleset {} already exists (rows in {}); expected a new name for the copy",
+                                literal(to), fmt::join(taken, ", ")));
+    sqlite3_int64 copied = 0;
+    for (std::size_t k = 0; k < statements.size(); ++k) {
+        const std::string doing = fmt::format("copying {}", kRuleTableNames[k]);
+        Statement st;
+        prepare(db, statements[k], st, doing);
+        bind(db, st, 1, from);
+        bind(db, st, 2, to);
+        check_rc(db, sqlite3_step(st.get()), doing);
+        copied += sqlite3_changes(db);  // not changes64: SQLite 3.34 lacks it
+    }
+    return copied;
+}
+
+// The statements that open, commit and undo the copy's savepoint, prepared
+// before it opens: undoing then needs no new statement (no allocation to
+// fail when memory ran out).
+struct Transaction {
+    Statement open, release, rollback_to, rollback;
+    bool was_autocommit = false;
+
+    explicit Transaction(sqlite3* db) {
+        prepare(db, fmt::format("SAVEPOINT {}", kSavepoint), open, "preparing the copy");
+        prepare(db, fmt::format("RELEASE {}", kSavepoint), release, "preparing the copy");
+        prepare(db, fmt::format("ROLLBACK TO {}", kSavepoint), rollback_to, "preparing the copy");
+        prepare(db, "ROLLBACK", rollback, "preparing the copy");
+        was_autocommit = sqlite3_get_autocommit(db) != 0;
+    }
+
+    // Runs `st` once; its result code.
+    static int run(Statement& st) {
+        const int rc = sqlite3_step(st.get());
+        sqlite3_reset(st.get());  // its code repeats the step's
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+
+    // Rolls the savepoint back and closes it. Where the savepoint began the
+    // transaction and is still open (a RELEASE that failed, say), the whole
+    // transaction is rolled back: it holds nothing but the copy. Returns
+    // whether the connection is as it was before the copy (as far as it can
+    // tell: SQLite may already have rolled back the caller's transaction).
+    bool undo(sqlite3* db) {
+        if (run(rollback_to) == SQLITE_OK) run(release);
+        if (was_autocommit && !sqlite3_get_autocommit(db)) run(rollback);
+        return !was_autocommit || sqlite3_get_autocommit(db);
+    }
+};
+
+}  // namespace
+
+sqlite3_int64 copy_ruleset(sqlite3* db, std::string_view from, std::string_view to) {
+    if (from == to)
+        throw Error(fmt::format("arguments 'from' and 'to' are both {}; expected two different ruleset names",
+                                literal(from)));
+    Transaction tx(db);
+    if (const int rc = Transaction::run(tx.open); rc != SQLITE_OK) {
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        // SQLite refuses a savepoint while a statement that writes runs
+        // (INSERT ... SELECT penalty_copy_ruleset(...), a trigger).
+        throw Error(fmt::format("cannot open a savepoint ({}); call it in a SELECT of its own: "
+                                "SELECT penalty_copy_ruleset({}, {})",
+                                sqlite3_errmsg(db), literal(from), literal(to)));
+    }
+    sqlite3_int64 copied = 0;
+    try {
+        copied = copy(db, from, to);
+        // A RELEASE that fails (SQLITE_BUSY committing) keeps the savepoint.
+        const int rc = Transaction::run(tx.release);
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        check_rc(db, rc, "committing the copy");
+    } catch (...) {
+        if (!tx.undo(db))
+            throw SqliteError(SQLITE_ERROR, fmt::format("the failed copy could not be undone ({}); run ROLLBACK",
+                                                        sqlite3_errmsg(db)));
+        throw;
+    }
+    return copied;
+}
+
+}  // namespace penalty::glue

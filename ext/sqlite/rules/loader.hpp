@@ -1,0 +1,20 @@
+// loader.hpp — reads one ruleset's rows from the rule tables.
+//
+// The SQL half of rule loading: one plain SELECT per rule table, built from
+// the table and column names of ext/core/rule_tables.hpp (unqualified names,
+// so temp, main, then attached databases, as SQLite resolves them).
+// Validation is not done here: the rows go to compile_ruleset()
+// (ext/core/rules_compile.cpp) as they are.
+#pragma once
+
+#include <string_view>
+
+#include "core/rules_compile.hpp"
+#include "sqlite/base/sqlite_api.hpp"
+
+namespace penalty::glue {
+
+// Throws SqliteError (a missing rule table says to run penalty_install()).
+RawRules load_rules(sqlite3* db, std::string_view ruleset);
+
+}  // namespace penalty::glue
