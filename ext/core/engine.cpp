@@ -44,7 +44,6 @@ std::string local_date(Time t, Time tz) { return format_timestamp(t + tz).substr
 
 Evaluator::SharedRecord::SharedRecord() : window_(std::make_unique<Window>()) {}
 Evaluator::SharedRecord::~SharedRecord() = default;
-void Evaluator::SharedRecord::clear() { window_->clear(); }
 
 Evaluator::Evaluator(const Ruleset& rules)
     : rules_(rules), calendar_lookback_(rules.repeat && rules.repeat->calendar()),
@@ -279,6 +278,113 @@ void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
     e.fired = fired_.size();
 }
 
+// §3.5b Credits: never merged or dismissed; `nth` counts the code's recent
+// credits, and the credit takes its points off the track, oldest first.
+[[gnu::always_inline]] inline void Evaluator::credit(const Code& code, const ViolationVersion& v, Window& own,
+                                                     TrackState& ts, Time at, std::optional<std::int64_t> points,
+                                                     LedgerEntry& e) {
+    e.status = Status::Credit;
+    e.nth = 1 + recent(own, at);
+    remember(own, at);
+    const std::int64_t p = points ? *points : code.points_for(v, e.nth);
+    e.per_case = points.has_value();
+    e.uncapped = p;
+    const std::int64_t taken = p == INT64_MIN ? e.before : std::min(-p, e.before);
+    take_credit(ts, taken);
+    e.points = -taken;
+    e.after = e.before - taken;
+}
+
+// §3.2a Merge: within the code's or the track's merge window of the
+// latest counted event, an event counts for nothing. True when `e` merged.
+[[gnu::always_inline]] inline bool Evaluator::merge(std::size_t id, const ViolationVersion& v, const Track& track,
+                                                    const TrackState& ts, Time at, LedgerEntry& e) {
+    if (v.merge && code_last_[id] && add_duration(*code_last_[id], *v.merge, rules_.tz_offset) > at) {
+        e.merged_into = *code_last_[id];
+    } else if (track.merge && ts.last_counted && add_duration(*ts.last_counted, *track.merge, rules_.tz_offset) > at) {
+        e.merged_into = *ts.last_counted;
+        e.merged_by_track = true;
+    }
+    if (!e.merged_into) return false;
+    e.status = Status::Merged;
+    ++merged_;
+    return true;
+}
+
+// §3.2–§3.3 Look-back and prior record: true when `e` is dismissed (nothing
+// else happens to it).
+[[gnu::always_inline]] inline bool Evaluator::dismiss(const ViolationVersion& v, Time at, LedgerEntry& e) {
+    e.prior = recent(*record_, at);
+    if (e.prior >= v.min_prior) return false;
+    e.status = Status::Dismissed;
+    ++dismissed_;
+    return true;
+}
+
+// §3.5 Points (per case when the source says), then §3.5a the daily cap.
+[[gnu::always_inline]] inline void Evaluator::decide_points(const Code& code, const ViolationVersion& v,
+                                                            const Track& track, TrackState& ts, Time at,
+                                                            std::optional<std::int64_t> points, LedgerEntry& e) {
+    e.per_case = points.has_value();
+    e.points = e.uncapped = points ? *points : code.points_for(v, e.nth);
+    if (!track.daily_cap) return;
+    const std::int64_t day = floor_div(at + rules_.tz_offset, kSecondsPerDay);
+    if (!ts.cap_started || day != ts.cap_day) {
+        ts.cap_started = true;
+        ts.cap_day = day;
+        ts.cap_taken = 0;
+    }
+    e.points = std::min(e.points, *track.daily_cap - ts.cap_taken);
+    ts.cap_taken += e.points;
+}
+
+// §3.6 Balance: `after`, and the event's points live until the period ends,
+// the rolling window passes, or its own expiry comes.
+[[gnu::always_inline]] inline void Evaluator::add_to_balance(const ViolationVersion& v, const Track& track,
+                                                             TrackState& ts, Time at, LedgerEntry& e) {
+    e.after = checked_add(e.before, e.points, "the balance of track", &track.name);
+    ts.sum = e.after;
+    if (track.period == Period::Rolling) e.expires = add_duration(at, track.period_days, rules_.tz_offset);
+    if (v.expires) {
+        const Time own = add_duration(at, *v.expires, rules_.tz_offset);
+        e.expires = e.expires ? std::min(*e.expires, own) : own;
+    }
+    if (track.keeps_entries) {
+        ts.entries.push_back({at, e.points});
+        if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
+    }
+}
+
+// A counted event joins what later events look back on: the prior record
+// (§3.3), the code's repeats (§3.4), the merge windows (§3.2a), and the
+// standing's `repeats` (§4.5) when it is a repeat.
+[[gnu::always_inline]] inline void Evaluator::remember_counted(std::size_t id, Window& same, TrackState& ts, Time at,
+                                                               std::int64_t nth) {
+    remember(*record_, at);
+    remember(same, at);
+    code_last_[id] = at;
+    ts.last_counted = at;
+    if (nth >= 2) {
+        const Time until = recent_until(at);
+        if (repeat_until_.empty() || repeat_until_.back() <= until) repeat_until_.push_back(until);
+        else repeat_until_.insert(std::upper_bound(repeat_until_.begin(), repeat_until_.end(), until), until);
+    }
+}
+
+// §3.8 Closure: the seller's first closing event, and what closed it (the
+// closing violation, or the first closing threshold it fired).
+[[gnu::always_inline]] inline void Evaluator::close(const ViolationVersion& v, Time at, std::int32_t code,
+                                                    LedgerEntry& e) {
+    if (!e.closing || closure_) return;
+    e.first_closing = true;
+    const Fired* by = nullptr;
+    if (!v.closes)
+        for (const Fired& f : fired_)
+            if (f.threshold->closes && !by) by = &f;
+    closure_ = Decision{at, code, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0};
+}
+
+// Steps §3.1–§3.8 for one event.
 const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<std::int64_t> points) {
     const std::size_t id = static_cast<std::size_t>(code_id);
     const Code& code = rules_.codes[id];
@@ -298,97 +404,21 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     enter(v.track, at, e);
     e.before = e.after = ts.sum;
 
-    // §3.5b Credits: never merged or dismissed; take points off, oldest first.
-    if (code.credit) {
-        e.status = Status::Credit;
-        Window& own = by_code_[id];
-        e.nth = 1 + recent(own, at);
-        remember(own, at);
-        const std::int64_t p = points ? *points : code.points_for(v, e.nth);
-        e.per_case = points.has_value();
-        e.uncapped = p;
-        const std::int64_t taken = p == INT64_MIN ? e.before : std::min(-p, e.before);
-        take_credit(ts, taken);
-        e.points = -taken;
-        e.after = e.before - taken;
+    Window& same = by_code_[id];  // the code's counted events (a credit code: its credits)
+    if (code.credit) {            // §3.5b
+        credit(code, v, same, ts, at, points, e);
         return last_;
     }
-
-    // §3.2a Merge: within the code's or the track's merge window of the
-    // latest counted event, an event counts for nothing.
-    if (v.merge && code_last_[id] && add_duration(*code_last_[id], *v.merge, rules_.tz_offset) > at) {
-        e.merged_into = *code_last_[id];
-    } else if (track.merge && ts.last_counted && add_duration(*ts.last_counted, *track.merge, rules_.tz_offset) > at) {
-        e.merged_into = *ts.last_counted;
-        e.merged_by_track = true;
-    }
-    if (e.merged_into) {
-        e.status = Status::Merged;
-        ++merged_;
-        return last_;
-    }
-
-    // §3.2–§3.3 Look-back and prior record.
-    e.prior = recent(*record_, at);
-    if (e.prior < v.min_prior) {  // dismissed: nothing else happens
-        e.status = Status::Dismissed;
-        ++dismissed_;
-        return last_;
-    }
+    if (merge(id, v, track, ts, at, e)) return last_;  // §3.2a
+    if (dismiss(v, at, e)) return last_;               // §3.2–§3.3
     ++offences_;
-
-    // §3.4 Repeat number.
-    Window& same = by_code_[id];
-    e.nth = 1 + recent(same, at);
-
-    // §3.5 Points (per case when the source says), §3.5a the daily cap.
-    e.per_case = points.has_value();
-    e.points = e.uncapped = points ? *points : code.points_for(v, e.nth);
-    if (track.daily_cap) {
-        const std::int64_t day = floor_div(at + rules_.tz_offset, kSecondsPerDay);
-        if (!ts.cap_started || day != ts.cap_day) {
-            ts.cap_started = true;
-            ts.cap_day = day;
-            ts.cap_taken = 0;
-        }
-        e.points = std::min(e.points, *track.daily_cap - ts.cap_taken);
-        ts.cap_taken += e.points;
-    }
-
-    // §3.6 Balance: the event's points live until the period ends, the
-    // rolling window passes, or its own expiry comes.
-    e.after = checked_add(e.before, e.points, "the balance of track", &track.name);
-    ts.sum = e.after;
-    if (track.period == Period::Rolling) e.expires = add_duration(at, track.period_days, rules_.tz_offset);
-    if (v.expires) {
-        const Time own = add_duration(at, *v.expires, rules_.tz_offset);
-        e.expires = e.expires ? std::min(*e.expires, own) : own;
-    }
-    if (track.keeps_entries) {
-        ts.entries.push_back({at, e.points});
-        if (e.expires) ts.expiry.emplace(*e.expires, ts.entries.size() - 1);
-    }
-    remember(*record_, at);
-    remember(same, at);
-    code_last_[id] = at;
-    ts.last_counted = at;
-    if (e.nth >= 2) {
-        const Time until = recent_until(at);
-        if (repeat_until_.empty() || repeat_until_.back() <= until) repeat_until_.push_back(until);
-        else repeat_until_.insert(std::upper_bound(repeat_until_.begin(), repeat_until_.end(), until), until);
-    }
-
-    // §3.7 Sanctions; §3.8 closure.
-    e.closing = v.closes;
+    e.nth = 1 + recent(same, at);                      // §3.4 Repeat number
+    decide_points(code, v, track, ts, at, points, e);  // §3.5, §3.5a
+    add_to_balance(v, track, ts, at, e);               // §3.6
+    remember_counted(id, same, ts, at, e.nth);
+    e.closing = v.closes;                              // §3.7 Sanctions; §3.8 closure
     fire(track, at, code_id, e);
-    if (e.closing && !closure_) {
-        e.first_closing = true;
-        const Fired* by = nullptr;
-        if (!v.closes)
-            for (const Fired& f : fired_)
-                if (f.threshold->closes && !by) by = &f;
-        closure_ = Decision{at, code_id, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0};
-    }
+    close(v, at, code_id, e);
     return last_;
 }
 

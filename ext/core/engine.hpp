@@ -106,7 +106,6 @@ public:
     public:
         SharedRecord();
         ~SharedRecord();
-        void clear();
 
     private:
         friend class Evaluator;
@@ -179,7 +178,18 @@ private:
     std::int64_t expiring(const TrackState& ts, Time x) const;
     std::int64_t live_points(std::size_t k, Time x) const;
     void take_credit(TrackState& ts, std::int64_t amount);
+    // The steps of push() (§3.2a–§3.8), in the order they run.
+    void credit(const Code& code, const ViolationVersion& v, Window& own, TrackState& ts, Time at,
+                std::optional<std::int64_t> points, LedgerEntry& e);
+    bool merge(std::size_t id, const ViolationVersion& v, const Track& track, const TrackState& ts, Time at,
+               LedgerEntry& e);
+    bool dismiss(const ViolationVersion& v, Time at, LedgerEntry& e);
+    void decide_points(const Code& code, const ViolationVersion& v, const Track& track, TrackState& ts, Time at,
+                       std::optional<std::int64_t> points, LedgerEntry& e);
+    void add_to_balance(const ViolationVersion& v, const Track& track, TrackState& ts, Time at, LedgerEntry& e);
+    void remember_counted(std::size_t id, Window& same, TrackState& ts, Time at, std::int64_t nth);
     void fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e);
+    void close(const ViolationVersion& v, Time at, std::int32_t code, LedgerEntry& e);
     std::string window_text() const;
     std::string period_label(const Track& t, Time start) const;
     std::string decision_text(const Decision& d) const;

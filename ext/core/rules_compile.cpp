@@ -83,6 +83,318 @@ bool parse_period(const Cell& c, Period& p) {
     return false;
 }
 
+// The compilation of one ruleset: docs/model.md §2, one step per rule table,
+// in the order penalty_check() lists their problems (§2.8). Each step checks
+// its table row by row; a row with a problem is skipped.
+class RulesetCompiler {
+public:
+    RulesetCompiler(const RawRules& raw, std::vector<Problem>& problems)
+        : raw_(raw), problems_(problems), ck_(problems), rs_(std::make_shared<Ruleset>()),
+          rlit_(sql_literal(ValueView::text(raw.ruleset))) {
+        rs_->name = raw.ruleset;
+    }
+
+    // Every step in order; the ruleset, or null when there is an error.
+    std::shared_ptr<const Ruleset> compile() {
+        if (!check_ruleset_row()) return nullptr;
+        for (const TrackRow& r : raw_.tracks) check_track(r);
+        for (const ThresholdRow& r : raw_.thresholds) check_threshold(r);
+        for (const CarryRow& r : raw_.carries) check_carry(r);
+        finish_tracks();
+        for (const ViolationRow& r : raw_.violations) check_violation(r);
+        check_credit_or_offence();
+        for (const RepeatRow& r : raw_.repeats) check_repeat(r);
+        for (const LevelRow& r : raw_.levels) check_level(r);
+        finish_levels();
+        finish_codes();
+        for (const Problem& p : problems_)
+            if (p.error) return nullptr;
+        return std::move(rs_);
+    }
+
+private:
+    // §2.2 penalty_ruleset: the row must exist (else that is the only
+    // problem), tz_offset, repeat_days, prior_scope, link_closes.
+    bool check_ruleset_row() {
+        if (!raw_.ruleset_row) {
+            problems_.push_back({true, RulesetRow::table, fmt::format("has no row with ruleset = {}", rlit_)});
+            return false;
+        }
+        const RulesetRow& r = *raw_.ruleset_row;
+        const char* T = RulesetRow::table;
+        const std::string& key = rlit_;
+        if (r.tz_offset.kind != Kind::Text || !parse_utc_offset(r.tz_offset.s, rs_->tz_offset))
+            ck_.error(T, key,
+                      fmt::format("tz_offset is {}; expected '+HH:MM' or '-HH:MM' within 14:00", lit(r.tz_offset)));
+        ck_.duration(T, key, "repeat_days", r.repeat_days, 0, true, rs_->repeat);
+        if (r.prior_scope.kind == Kind::Text && (r.prior_scope.s == "seller" || r.prior_scope.s == "cluster"))
+            rs_->prior_scope_cluster = r.prior_scope.s == "cluster";
+        else
+            ck_.error(T, key, fmt::format("prior_scope is {}; expected 'seller' or 'cluster'", lit(r.prior_scope)));
+        if (ck_.flag(T, key, "link_closes", r.link_closes)) rs_->link_closes = r.link_closes.i == 1;
+        return true;
+    }
+
+    // §2.3 penalty_track: name, period, period_days (a warning where the
+    // period ignores it), daily_cap, merge_days, no duplicate.
+    void check_track(const TrackRow& r) {
+        const char* T = TrackRow::table;
+        const std::string key = fmt::format("track {}", lit(r.track));
+        if (!ck_.name(T, key, "track", r.track)) return;
+        invalid_tracks_.insert(r.track.s);
+        Track t;
+        t.name = r.track.s;
+        if (!parse_period(r.period, t.period)) {
+            ck_.error(T, key,
+                      fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'",
+                                  lit(r.period)));
+            return;
+        }
+        if (t.period == Period::Rolling || t.period == Period::Cycle) {
+            std::optional<Duration> d;
+            if (!ck_.duration(T, key, "period_days", r.period_days, 1, false, d)) return;
+            t.period_days = *d;
+            rs_->has_cycle = rs_->has_cycle || t.period == Period::Cycle;
+        } else if (r.period_days.kind != Kind::Null) {
+            ck_.warning(T, key,
+                        fmt::format("period_days {} is ignored for period '{}'", lit(r.period_days), period_name(t.period)));
+        }
+        bool ok = r.daily_cap.kind == Kind::Null ||
+                  ck_.integer(T, key, "daily_cap", r.daily_cap, 1, kI64Max, "NULL or a positive INTEGER");
+        if (ok && r.daily_cap.kind != Kind::Null) t.daily_cap = r.daily_cap.i;
+        ok = ck_.duration(T, key, "merge_days", r.merge_days, 1, true, t.merge) && ok;
+        if (!ok) return;
+        if (!tracks_.emplace(t.name, t).second) ck_.error(T, key, "duplicate track");
+        invalid_tracks_.erase(t.name);
+    }
+
+    // §2.8: a row naming a track must name one of penalty_track; one whose
+    // own row is in error is not reported again.
+    bool known_track(const std::string& table, const std::string& key, const Cell& c) {
+        if (!ck_.name(table, key, "track", c)) return false;
+        if (tracks_.count(c.s)) return true;
+        if (invalid_tracks_.count(c.s)) return false;  // its own row is reported already
+        ck_.error(table, key, fmt::format("track {} is not in penalty_track", lit(c)));
+        return false;
+    }
+
+    // §2.6 penalty_threshold: track, points, sanction, days, closes, every,
+    // no two at the same points of a track.
+    void check_threshold(const ThresholdRow& r) {
+        const std::string key = fmt::format("track {}, points {}", lit(r.track), lit(r.points));
+        const char* T = ThresholdRow::table;
+        if (!known_track(T, key, r.track)) return;
+        bool ok = ck_.integer(T, key, "points", r.points, 1, kI64Max, "a positive INTEGER");
+        ok = ck_.name(T, key, "sanction", r.sanction) && ok;
+        Threshold th;
+        ok = ck_.duration(T, key, "days", r.days, 0, true, th.days) && ok;
+        ok = ck_.flag(T, key, "closes", r.closes) && ok;
+        ok = (r.every.kind == Kind::Null ||
+              ck_.integer(T, key, "every", r.every, 1, kI64Max, "NULL or a positive INTEGER")) && ok;
+        if (!ok) return;
+        th.points = r.points.i;
+        th.sanction = r.sanction.s;
+        th.closes = r.closes.i == 1;
+        if (r.every.kind != Kind::Null) th.every = r.every.i;
+        auto& list = tracks_[r.track.s].thresholds;
+        if (std::any_of(list.begin(), list.end(), [&](const Threshold& o) { return o.points == th.points; })) {
+            ck_.error(T, key, "duplicate threshold");
+            return;
+        }
+        list.push_back(th);
+    }
+
+    // §2.3a penalty_carry (v2): a calendar track, min_points, carry, no two
+    // at the same min_points of a track.
+    void check_carry(const CarryRow& r) {
+        const std::string key = fmt::format("track {}, min_points {}", lit(r.track), lit(r.min_points));
+        const char* T = CarryRow::table;
+        if (!known_track(T, key, r.track)) return;
+        Track& track = tracks_[r.track.s];
+        if (!calendar_period(track.period)) {
+            ck_.error(T, key,
+                      fmt::format("track {} has period '{}'; carry-over needs a 'year', 'quarter', 'month' or 'cycle' track",
+                                  lit(r.track), period_name(track.period)));
+            return;
+        }
+        bool ok = ck_.integer(T, key, "min_points", r.min_points, 1, kI64Max, "a positive INTEGER");
+        ok = (r.carry.kind == Kind::Null ||
+              ck_.integer(T, key, "carry", r.carry, 0, ok ? r.min_points.i : kI64Max,
+                          "NULL (the whole balance) or an INTEGER from 0 to min_points")) && ok;
+        if (!ok) return;
+        CarryStep step{r.min_points.i, std::nullopt};
+        if (r.carry.kind != Kind::Null) step.carry = r.carry.i;
+        if (std::any_of(track.carries.begin(), track.carries.end(),
+                        [&](const CarryStep& o) { return o.min_points == step.min_points; })) {
+            ck_.error(T, key, "duplicate min_points");
+            return;
+        }
+        track.carries.push_back(step);
+    }
+
+    // The valid tracks into the ruleset, by name, with their thresholds (§3.7)
+    // and carry steps (§3.6) ascending.
+    void finish_tracks() {
+        for (auto& [name, t] : tracks_) {
+            std::sort(t.thresholds.begin(), t.thresholds.end(),
+                      [](const Threshold& a, const Threshold& b) { return a.points < b.points; });
+            std::sort(t.carries.begin(), t.carries.end(),
+                      [](const CarryStep& a, const CarryStep& b) { return a.min_points < b.min_points; });
+            t.repeating =
+                std::any_of(t.thresholds.begin(), t.thresholds.end(), [](const Threshold& h) { return h.every; });
+            rs_->tracks.push_back(t);
+        }
+    }
+
+    // The index of a valid track in Ruleset::tracks (after finish_tracks()).
+    std::size_t track_index(const std::string& name) const {
+        auto it = std::lower_bound(rs_->tracks.begin(), rs_->tracks.end(), name,
+                                   [](const Track& t, const std::string& n) { return t.name < n; });
+        return static_cast<std::size_t>(it - rs_->tracks.begin());
+    }
+
+    // §2.4 penalty_violation: code, valid_from, track, points, closes,
+    // min_prior, expires_days, merge_days; a credit cannot close; no two
+    // versions of a code at the same instant.
+    void check_violation(const ViolationRow& r) {
+        const std::string key = fmt::format("code {}, valid_from {}", lit(r.code), lit(r.valid_from));
+        const char* T = ViolationRow::table;
+        if (!ck_.name(T, key, "code", r.code)) return;
+        ViolationVersion v;
+        bool ok = true;
+        try {
+            v.valid_from = parse_timestamp(r.valid_from.view());
+        } catch (const Error& e) {
+            ck_.error(T, key, fmt::format("valid_from: {}", e.what()));
+            ok = false;
+        }
+        ok = known_track(T, key, r.track) && ok;
+        ok = ck_.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
+        ok = ck_.flag(T, key, "closes", r.closes) && ok;
+        ok = ck_.integer(T, key, "min_prior", r.min_prior, 0, kI64Max, "an INTEGER >= 0") && ok;
+        ok = ck_.duration(T, key, "expires_days", r.expires_days, 1, true, v.expires) && ok;
+        ok = ck_.duration(T, key, "merge_days", r.merge_days, 1, true, v.merge) && ok;
+        if (!ok) return;
+        if (r.points.i < 0 && r.closes.i == 1) {
+            ck_.error(T, key,
+                      fmt::format("points is {} with closes = 1; a credit (negative points) cannot close", r.points.i));
+            return;
+        }
+        v.track = track_index(r.track.s);
+        v.points = r.points.i;
+        v.closes = r.closes.i == 1;
+        v.min_prior = r.min_prior.i;
+        Code& code = codes_[r.code.s];
+        code.name = r.code.s;
+        if (std::any_of(code.versions.begin(), code.versions.end(),
+                        [&](const ViolationVersion& o) { return o.valid_from == v.valid_from; })) {
+            ck_.error(T, key, fmt::format("another row of code {} has the same valid_from {}", lit(r.code),
+                                          format_timestamp(v.valid_from)));
+            return;
+        }
+        code.versions.push_back(v);
+    }
+
+    // §2.4 (v2): credit codes have every version's points < 0, offence codes
+    // every one >= 0 (§3.5b); a code mixing the two is an error.
+    void check_credit_or_offence() {
+        for (auto& [name, code] : codes_) {
+            const auto negative = std::count_if(code.versions.begin(), code.versions.end(),
+                                                [](const ViolationVersion& v) { return v.points < 0; });
+            code.credit = negative > 0;
+            if (negative > 0 && negative < static_cast<std::ptrdiff_t>(code.versions.size()))
+                ck_.error(ViolationRow::table, fmt::format("code {}", sql_literal(ValueView::text(name))),
+                          "some versions have negative points (a credit) and others not; a code is either a credit "
+                          "or an offence");
+        }
+    }
+
+    // §2.5 penalty_repeat: code (a warning when it has no version), nth,
+    // points of the code's sign, no two at the same nth of a code.
+    void check_repeat(const RepeatRow& r) {
+        const std::string key = fmt::format("code {}, nth {}", lit(r.code), lit(r.nth));
+        const char* T = RepeatRow::table;
+        if (!ck_.name(T, key, "code", r.code)) return;
+        bool ok = ck_.integer(T, key, "nth", r.nth, 1, kI64Max, "an INTEGER >= 1");
+        ok = ck_.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
+        if (!ok) return;
+        auto it = codes_.find(r.code.s);
+        if (it == codes_.end()) {
+            ck_.warning(T, key, fmt::format("code {} has no row in penalty_violation; the row is unused", lit(r.code)));
+            return;
+        }
+        if (it->second.credit ? r.points.i > 0 : r.points.i < 0) {
+            ck_.error(T, key,
+                      it->second.credit
+                          ? fmt::format("points is {}; code {} is a credit, so its repeat points must be <= 0",
+                                        r.points.i, lit(r.code))
+                          : fmt::format("points is {}; code {} is an offence, so its repeat points must be >= 0 "
+                                        "(negative points are for credit codes)",
+                                        r.points.i, lit(r.code)));
+            return;
+        }
+        auto& reps = it->second.repeats;
+        if (std::any_of(reps.begin(), reps.end(), [&](const RepeatStep& o) { return o.nth == r.nth.i; })) {
+            ck_.error(T, key, "duplicate nth");
+            return;
+        }
+        reps.push_back({r.nth.i, r.points.i});
+    }
+
+    // §2.7 penalty_level: min_credit, label, no two at the same min_credit.
+    void check_level(const LevelRow& r) {
+        const std::string key = fmt::format("min_credit {}", lit(r.min_credit));
+        const char* T = LevelRow::table;
+        bool ok = ck_.integer(T, key, "min_credit", r.min_credit, INT64_MIN, kI64Max, "an INTEGER");
+        ok = ck_.name(T, key, "label", r.label) && ok;
+        if (!ok) return;
+        if (std::any_of(rs_->levels.begin(), rs_->levels.end(),
+                        [&](const Level& l) { return l.min_credit == r.min_credit.i; })) {
+            ck_.error(T, key, "duplicate min_credit");
+            return;
+        }
+        rs_->levels.push_back({r.min_credit.i, r.label.s});
+    }
+
+    // The levels ascending by min_credit (§2.7).
+    void finish_levels() {
+        std::sort(rs_->levels.begin(), rs_->levels.end(),
+                  [](const Level& a, const Level& b) { return a.min_credit < b.min_credit; });
+    }
+
+    // The codes into the ruleset with their versions (§3.1) and repeat steps
+    // (§3.5) ascending; which tracks keep their events' points one by one;
+    // the index of codes by name.
+    void finish_codes() {
+        for (auto& [name, c] : codes_) {
+            std::sort(c.versions.begin(), c.versions.end(),
+                      [](const ViolationVersion& a, const ViolationVersion& b) { return a.valid_from < b.valid_from; });
+            std::sort(c.repeats.begin(), c.repeats.end(),
+                      [](const RepeatStep& a, const RepeatStep& b) { return a.nth < b.nth; });
+            rs_->codes.push_back(std::move(c));
+        }
+        // A track follows each event's points when they can leave it one by one:
+        // a rolling window, a per-event expiry (§3.6), or credits taking oldest
+        // first (§3.5b).
+        for (Track& t : rs_->tracks) t.keeps_entries = t.period == Period::Rolling;
+        for (const Code& c : rs_->codes)
+            for (const ViolationVersion& v : c.versions)
+                if (c.credit || v.expires) rs_->tracks[v.track].keeps_entries = true;
+        // codes is final now: the index may point into it.
+        for (std::size_t k = 0; k < rs_->codes.size(); ++k)
+            rs_->code_index.emplace(rs_->codes[k].name, static_cast<std::int32_t>(k));
+    }
+
+    const RawRules& raw_;
+    std::vector<Problem>& problems_;
+    Checker ck_;
+    std::shared_ptr<Ruleset> rs_;
+    const std::string rlit_;  // the ruleset's name as an SQL literal
+    std::map<std::string, Track> tracks_;
+    std::set<std::string> invalid_tracks_;  // rows that exist but failed: not reported again by their users
+    std::map<std::string, Code> codes_;
+};
+
 }  // namespace
 
 std::string Compiled::error_text() const {
@@ -98,256 +410,7 @@ std::string Compiled::error_text() const {
 
 Compiled compile_ruleset(const RawRules& raw) {
     Compiled out;
-    Checker ck(out.problems);
-    auto rs = std::make_shared<Ruleset>();
-    rs->name = raw.ruleset;
-    const std::string rlit = sql_literal(ValueView::text(raw.ruleset));
-
-    // penalty_ruleset
-    if (!raw.ruleset_row) {
-        out.problems.push_back({true, RulesetRow::table, fmt::format("has no row with ruleset = {}", rlit)});
-        return out;
-    }
-    {
-        const RulesetRow& r = *raw.ruleset_row;
-        const char* T = RulesetRow::table;
-        const std::string key = rlit;
-        if (r.tz_offset.kind != Kind::Text || !parse_utc_offset(r.tz_offset.s, rs->tz_offset))
-            ck.error(T, key,
-                     fmt::format("tz_offset is {}; expected '+HH:MM' or '-HH:MM' within 14:00", lit(r.tz_offset)));
-        ck.duration(T, key, "repeat_days", r.repeat_days, 0, true, rs->repeat);
-        if (r.prior_scope.kind == Kind::Text && (r.prior_scope.s == "seller" || r.prior_scope.s == "cluster"))
-            rs->prior_scope_cluster = r.prior_scope.s == "cluster";
-        else
-            ck.error(T, key, fmt::format("prior_scope is {}; expected 'seller' or 'cluster'", lit(r.prior_scope)));
-        if (ck.flag(T, key, "link_closes", r.link_closes)) rs->link_closes = r.link_closes.i == 1;
-    }
-
-    // penalty_track
-    std::map<std::string, Track> tracks;
-    std::set<std::string> invalid_tracks;  // rows that exist but failed: not reported again by their users
-    for (const TrackRow& r : raw.tracks) {
-        const char* T = TrackRow::table;
-        const std::string key = fmt::format("track {}", lit(r.track));
-        if (!ck.name(T, key, "track", r.track)) continue;
-        invalid_tracks.insert(r.track.s);
-        Track t;
-        t.name = r.track.s;
-        if (!parse_period(r.period, t.period)) {
-            ck.error(T, key,
-                     fmt::format("period is {}; expected 'year', 'quarter', 'month', 'rolling', 'lifetime' or 'cycle'",
-                                 lit(r.period)));
-            continue;
-        }
-        if (t.period == Period::Rolling || t.period == Period::Cycle) {
-            std::optional<Duration> d;
-            if (!ck.duration(T, key, "period_days", r.period_days, 1, false, d)) continue;
-            t.period_days = *d;
-            rs->has_cycle = rs->has_cycle || t.period == Period::Cycle;
-        } else if (r.period_days.kind != Kind::Null) {
-            ck.warning(T, key,
-                       fmt::format("period_days {} is ignored for period '{}'", lit(r.period_days), period_name(t.period)));
-        }
-        bool ok = r.daily_cap.kind == Kind::Null ||
-                  ck.integer(T, key, "daily_cap", r.daily_cap, 1, kI64Max, "NULL or a positive INTEGER");
-        if (ok && r.daily_cap.kind != Kind::Null) t.daily_cap = r.daily_cap.i;
-        ok = ck.duration(T, key, "merge_days", r.merge_days, 1, true, t.merge) && ok;
-        if (!ok) continue;
-        if (!tracks.emplace(t.name, t).second) ck.error(T, key, "duplicate track");
-        invalid_tracks.erase(t.name);
-    }
-
-    auto track_ok = [&](const std::string& table, const std::string& key, const Cell& c) {
-        if (!ck.name(table, key, "track", c)) return false;
-        if (tracks.count(c.s)) return true;
-        if (invalid_tracks.count(c.s)) return false;  // its own row is reported already
-        ck.error(table, key, fmt::format("track {} is not in penalty_track", lit(c)));
-        return false;
-    };
-
-    // penalty_threshold
-    for (const ThresholdRow& r : raw.thresholds) {
-        const std::string key = fmt::format("track {}, points {}", lit(r.track), lit(r.points));
-        const char* T = ThresholdRow::table;
-        if (!track_ok(T, key, r.track)) continue;
-        bool ok = ck.integer(T, key, "points", r.points, 1, kI64Max, "a positive INTEGER");
-        ok = ck.name(T, key, "sanction", r.sanction) && ok;
-        Threshold th;
-        ok = ck.duration(T, key, "days", r.days, 0, true, th.days) && ok;
-        ok = ck.flag(T, key, "closes", r.closes) && ok;
-        ok = (r.every.kind == Kind::Null ||
-              ck.integer(T, key, "every", r.every, 1, kI64Max, "NULL or a positive INTEGER")) && ok;
-        if (!ok) continue;
-        th.points = r.points.i;
-        th.sanction = r.sanction.s;
-        th.closes = r.closes.i == 1;
-        if (r.every.kind != Kind::Null) th.every = r.every.i;
-        auto& list = tracks[r.track.s].thresholds;
-        if (std::any_of(list.begin(), list.end(), [&](const Threshold& o) { return o.points == th.points; })) {
-            ck.error(T, key, "duplicate threshold");
-            continue;
-        }
-        list.push_back(th);
-    }
-    // penalty_carry
-    for (const CarryRow& r : raw.carries) {
-        const std::string key = fmt::format("track {}, min_points {}", lit(r.track), lit(r.min_points));
-        const char* T = CarryRow::table;
-        if (!track_ok(T, key, r.track)) continue;
-        Track& track = tracks[r.track.s];
-        if (!calendar_period(track.period)) {
-            ck.error(T, key,
-                     fmt::format("track {} has period '{}'; carry-over needs a 'year', 'quarter', 'month' or 'cycle' track",
-                                 lit(r.track), period_name(track.period)));
-            continue;
-        }
-        bool ok = ck.integer(T, key, "min_points", r.min_points, 1, kI64Max, "a positive INTEGER");
-        ok = (r.carry.kind == Kind::Null ||
-              ck.integer(T, key, "carry", r.carry, 0, ok ? r.min_points.i : kI64Max,
-                         "NULL (the whole balance) or an INTEGER from 0 to min_points")) && ok;
-        if (!ok) continue;
-        CarryStep step{r.min_points.i, std::nullopt};
-        if (r.carry.kind != Kind::Null) step.carry = r.carry.i;
-        if (std::any_of(track.carries.begin(), track.carries.end(),
-                        [&](const CarryStep& o) { return o.min_points == step.min_points; })) {
-            ck.error(T, key, "duplicate min_points");
-            continue;
-        }
-        track.carries.push_back(step);
-    }
-    for (auto& [name, t] : tracks) {
-        std::sort(t.thresholds.begin(), t.thresholds.end(),
-                  [](const Threshold& a, const Threshold& b) { return a.points < b.points; });
-        std::sort(t.carries.begin(), t.carries.end(),
-                  [](const CarryStep& a, const CarryStep& b) { return a.min_points < b.min_points; });
-        t.repeating = std::any_of(t.thresholds.begin(), t.thresholds.end(), [](const Threshold& h) { return h.every; });
-        rs->tracks.push_back(t);
-    }
-    auto track_index = [&](const std::string& name) {
-        auto it = std::lower_bound(rs->tracks.begin(), rs->tracks.end(), name,
-                                   [](const Track& t, const std::string& n) { return t.name < n; });
-        return static_cast<std::size_t>(it - rs->tracks.begin());
-    };
-
-    // penalty_violation
-    std::map<std::string, Code> codes;
-    for (const ViolationRow& r : raw.violations) {
-        const std::string key = fmt::format("code {}, valid_from {}", lit(r.code), lit(r.valid_from));
-        const char* T = ViolationRow::table;
-        if (!ck.name(T, key, "code", r.code)) continue;
-        ViolationVersion v;
-        bool ok = true;
-        try {
-            v.valid_from = parse_timestamp(r.valid_from.view());
-        } catch (const Error& e) {
-            ck.error(T, key, fmt::format("valid_from: {}", e.what()));
-            ok = false;
-        }
-        ok = track_ok(T, key, r.track) && ok;
-        ok = ck.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
-        ok = ck.flag(T, key, "closes", r.closes) && ok;
-        ok = ck.integer(T, key, "min_prior", r.min_prior, 0, kI64Max, "an INTEGER >= 0") && ok;
-        ok = ck.duration(T, key, "expires_days", r.expires_days, 1, true, v.expires) && ok;
-        ok = ck.duration(T, key, "merge_days", r.merge_days, 1, true, v.merge) && ok;
-        if (!ok) continue;
-        if (r.points.i < 0 && r.closes.i == 1) {
-            ck.error(T, key, fmt::format("points is {} with closes = 1; a credit (negative points) cannot close", r.points.i));
-            continue;
-        }
-        v.track = track_index(r.track.s);
-        v.points = r.points.i;
-        v.closes = r.closes.i == 1;
-        v.min_prior = r.min_prior.i;
-        Code& code = codes[r.code.s];
-        code.name = r.code.s;
-        if (std::any_of(code.versions.begin(), code.versions.end(),
-                        [&](const ViolationVersion& o) { return o.valid_from == v.valid_from; })) {
-            ck.error(T, key, fmt::format("another row of code {} has the same valid_from {}", lit(r.code),
-                                         format_timestamp(v.valid_from)));
-            continue;
-        }
-        code.versions.push_back(v);
-    }
-
-    // Credit codes: every version's points < 0; offence codes: every one >= 0 (§3.5b).
-    for (auto& [name, code] : codes) {
-        const auto negative = std::count_if(code.versions.begin(), code.versions.end(),
-                                            [](const ViolationVersion& v) { return v.points < 0; });
-        code.credit = negative > 0;
-        if (negative > 0 && negative < static_cast<std::ptrdiff_t>(code.versions.size()))
-            ck.error(ViolationRow::table, fmt::format("code {}", sql_literal(ValueView::text(name))),
-                     "some versions have negative points (a credit) and others not; a code is either a credit or "
-                     "an offence");
-    }
-
-    // penalty_repeat
-    for (const RepeatRow& r : raw.repeats) {
-        const std::string key = fmt::format("code {}, nth {}", lit(r.code), lit(r.nth));
-        const char* T = RepeatRow::table;
-        if (!ck.name(T, key, "code", r.code)) continue;
-        bool ok = ck.integer(T, key, "nth", r.nth, 1, kI64Max, "an INTEGER >= 1");
-        ok = ck.integer(T, key, "points", r.points, INT64_MIN + 1, kI64Max, "an INTEGER") && ok;
-        if (!ok) continue;
-        auto it = codes.find(r.code.s);
-        if (it == codes.end()) {
-            ck.warning(T, key, fmt::format("code {} has no row in penalty_violation; the row is unused", lit(r.code)));
-            continue;
-        }
-        if (it->second.credit ? r.points.i > 0 : r.points.i < 0) {
-            ck.error(T, key,
-                     it->second.credit
-                         ? fmt::format("points is {}; code {} is a credit, so its repeat points must be <= 0",
-                                       r.points.i, lit(r.code))
-                         : fmt::format("points is {}; code {} is an offence, so its repeat points must be >= 0 "
-                                       "(negative points are for credit codes)",
-                                       r.points.i, lit(r.code)));
-            continue;
-        }
-        auto& reps = it->second.repeats;
-        if (std::any_of(reps.begin(), reps.end(), [&](const RepeatStep& o) { return o.nth == r.nth.i; })) {
-            ck.error(T, key, "duplicate nth");
-            continue;
-        }
-        reps.push_back({r.nth.i, r.points.i});
-    }
-
-    // penalty_level
-    for (const LevelRow& r : raw.levels) {
-        const std::string key = fmt::format("min_credit {}", lit(r.min_credit));
-        const char* T = LevelRow::table;
-        bool ok = ck.integer(T, key, "min_credit", r.min_credit, INT64_MIN, kI64Max, "an INTEGER");
-        ok = ck.name(T, key, "label", r.label) && ok;
-        if (!ok) continue;
-        if (std::any_of(rs->levels.begin(), rs->levels.end(),
-                        [&](const Level& l) { return l.min_credit == r.min_credit.i; })) {
-            ck.error(T, key, "duplicate min_credit");
-            continue;
-        }
-        rs->levels.push_back({r.min_credit.i, r.label.s});
-    }
-    std::sort(rs->levels.begin(), rs->levels.end(),
-              [](const Level& a, const Level& b) { return a.min_credit < b.min_credit; });
-
-    for (auto& [name, c] : codes) {
-        std::sort(c.versions.begin(), c.versions.end(),
-                  [](const ViolationVersion& a, const ViolationVersion& b) { return a.valid_from < b.valid_from; });
-        std::sort(c.repeats.begin(), c.repeats.end(),
-                  [](const RepeatStep& a, const RepeatStep& b) { return a.nth < b.nth; });
-        rs->codes.push_back(std::move(c));
-    }
-    // A track follows each event's points when they can leave it one by one:
-    // a rolling window, a per-event expiry, or credits taking oldest first.
-    for (Track& t : rs->tracks) t.keeps_entries = t.period == Period::Rolling;
-    for (const Code& c : rs->codes)
-        for (const ViolationVersion& v : c.versions)
-            if (c.credit || v.expires) rs->tracks[v.track].keeps_entries = true;
-    // codes is final now: the index may point into it.
-    for (std::size_t k = 0; k < rs->codes.size(); ++k)
-        rs->code_index.emplace(rs->codes[k].name, static_cast<std::int32_t>(k));
-
-    for (const Problem& p : out.problems)
-        if (p.error) return out;
-    out.ruleset = std::move(rs);
+    out.ruleset = RulesetCompiler(raw, out.problems).compile();
     return out;
 }
 
