@@ -15,7 +15,7 @@ set -euo pipefail
 shell=$1
 module=$(realpath "${2%.so}.so")
 module=${module%.so}
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
