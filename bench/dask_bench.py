@@ -2,7 +2,7 @@
 """bench/dask_bench.py — penalty_standings in one process against the same
 standings over shards on a Dask LocalCluster (docs/scale.md#measured).
 
-    PYTHONPATH=python PENALTY_LOADABLE=build/penalty.so /usr/bin/python3 bench/dask_bench.py \\
+    PYTHONPATH=bindings/python PENALTY_LOADABLE=build/penalty.so /usr/bin/python3 bench/dask_bench.py \\
         bench/data/events-10000000-covering.db [--workers 2] [--repeat 3]
 
 The database is bench/bench.cpp's (./build/penalty_bench build/penalty.so DB N
@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bindings", "python"))
 
 import distributed  # noqa: E402
 import pandas  # noqa: E402

@@ -1,6 +1,6 @@
 # packaging.cmake — the packages: the CPack configuration of the Debian
 # package (`cd build && cpack -G DEB`; tests/packaging/deb_test.sh), and the
-# targets python_wheel (python/build_wheel.sh) and npm_package (npm/build.sh),
+# targets python_wheel (bindings/python/build_wheel.sh) and npm_package (bindings/node/build.sh),
 # not built by default.
 #
 # The package is named libsqlite3-mod-penalty, after Debian's own SQLite
@@ -42,17 +42,17 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "libsqlite3-0 (>= 3.34.0)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3, libsqlite3-dev")
 include(CPack)
 
-# The Python wheel (python/README.md): build/python/sqlite_penalty-*.whl.
+# The Python wheel (bindings/python/README.md): build/python/sqlite_penalty-*.whl.
 add_custom_target(python_wheel
-  COMMAND bash ${PROJECT_SOURCE_DIR}/python/build_wheel.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION}
+  COMMAND bash ${PROJECT_SOURCE_DIR}/bindings/python/build_wheel.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION}
                ${PROJECT_BINARY_DIR}/python
   DEPENDS penalty
   COMMENT "Building the Python wheel into ${PROJECT_BINARY_DIR}/python"
   VERBATIM)
 
-# The npm package (npm/README.md): build/npm/sqlite-penalty-<version>.tgz.
+# The npm package (bindings/node/README.md): build/npm/sqlite-penalty-<version>.tgz.
 add_custom_target(npm_package
-  COMMAND bash ${PROJECT_SOURCE_DIR}/npm/build.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION} ${PROJECT_BINARY_DIR}/npm
+  COMMAND bash ${PROJECT_SOURCE_DIR}/bindings/node/build.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION} ${PROJECT_BINARY_DIR}/npm
   DEPENDS penalty
   COMMENT "Packing the npm package into ${PROJECT_BINARY_DIR}/npm"
   VERBATIM)

@@ -1,5 +1,5 @@
 -- examples.sql — the database every example of docs/reference.md runs on
--- (tests/doc_examples.py runs each example after this file and compares
+-- (tests/harness/doc_examples.py runs each example after this file and compares
 -- its output with the text in the reference).
 CREATE TEMP TABLE examples_install AS SELECT penalty_install();
 .read sql/presets/taobao.sql

@@ -3,7 +3,7 @@
 thresholds of its ruleset, drawn with matplotlib (Debian: python3-matplotlib).
 
 Builds the demo marketplace in memory (sql/presets/taobao.sql and
-sql/demo/marketplace.sql), loads the extension with the package in python/
+sql/demo/marketplace.sql), loads the extension with the package in bindings/python/
 (PENALTY_LOADABLE names the module; default build/penalty of this checkout),
 reads the seller's ledger with penalty_ledger and draws the track's balance
 after each event as a step line, with each threshold of the track as a
@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("PENALTY_LOADABLE", os.path.join(root, "build", "penalty"))
-sys.path.insert(0, os.path.join(root, "python"))
+sys.path.insert(0, os.path.join(root, "bindings", "python"))
 import penalty  # noqa: E402
 
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "docs", "balance.png")

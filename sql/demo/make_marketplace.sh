@@ -5,7 +5,7 @@
 # violations, shop_links). MODULE is the loadable module (build/penalty or
 # build/penalty.so). Reads the SQL files next to this script, so it runs
 # from any directory; the sqlite3 shell is $SQLITE3 (default: sqlite3).
-# Used by ./run.sh demo (build/marketplace.db) and tests/reports_cli.sh.
+# Used by ./run.sh demo (build/marketplace.db) and tests/harness/reports_cli.sh.
 set -euo pipefail
 if [ $# -ne 2 ]; then
   echo "usage: $0 DB MODULE" >&2

@@ -47,7 +47,7 @@ except ImportError as e:
 if len(sys.argv) != 2:
     sys.exit("usage: test_dask.py MODULE")
 os.environ["PENALTY_LOADABLE"] = os.path.abspath(sys.argv[1])
-sys.path.insert(0, os.path.join(ROOT, "python"))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
 
 import penalty  # noqa: E402
 from penalty import dask as pdask  # noqa: E402
@@ -256,7 +256,7 @@ def main():
                   f"{count} rows, want {len(want)}")
 
             # The command line, against this cluster's scheduler.
-            env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+            env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
             cli_dir, cli_csv = os.path.join(tmp, "cli"), os.path.join(tmp, "cli.csv")
             run = subprocess.run([sys.executable, "-m", "penalty.dask", "shard", "--source", bare, "--table",
                                   "violations", "--shards", "3", "--out", cli_dir], env=env, capture_output=True,

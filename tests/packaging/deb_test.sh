@@ -85,7 +85,7 @@ x="$out/extract"
 dpkg-deb -x "$deb" "$x"
 module="$x/usr/$libdir/penalty.so"
 if readelf -S "$module" | grep -q -E '\.debug_|\.symtab'; then fail "penalty.so is not stripped"; fi
-bash "$src/tests/check_symbols.sh" "$module" >/dev/null || bash "$src/tests/check_symbols.sh" "$module"
+bash "$src/tests/harness/check_symbols.sh" "$module" >/dev/null || bash "$src/tests/harness/check_symbols.sh" "$module"
 if readelf -S "$x/usr/$libdir/libpenalty.a" 2>/dev/null | grep -q '\.debug_info'; then
   fail "libpenalty.a keeps its debug information"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm_test.sh BUILD_DIR VERSION — packs sqlite-penalty (npm/build.sh),
+# npm_test.sh BUILD_DIR VERSION — packs sqlite-penalty (bindings/node/build.sh),
 # installs the tarball with better-sqlite3@12 (from the npm registry) into a
 # scratch project and runs npm_check.js there. Exits 77 (ctest: skipped),
 # saying why, without npm or Node.js 20+ (better-sqlite3 12 needs it).
@@ -12,7 +12,7 @@ major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 [ "$major" -ge 20 ] || { echo "skipped: better-sqlite3 12 needs Node.js 20 or newer (found ${major})"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tarball=$(bash "$src/npm/build.sh" "$build/penalty.so" "$version" "$tmp/dist")
+tarball=$(bash "$src/bindings/node/build.sh" "$build/penalty.so" "$version" "$tmp/dist")
 files=$(tar tzf "$tarball" | sort | tr '\n' ' ')
 [ "$files" = "package/README.md package/index.d.ts package/index.js package/package.json package/penalty.so " ] ||
   { echo "FAIL: the tarball holds: $files"; exit 1; }

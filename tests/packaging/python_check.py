@@ -1,7 +1,8 @@
 """python_check.py VERSION BUILD_MODULE TAOBAO_SQL — run by python_test.sh with
 the python of a venv where the wheel sqlite-penalty is installed (and from a
 directory outside the repository, so `import penalty` is the installed one).
-Checks the bundled module, PENALTY_LOADABLE, and the bare name "penalty"."""
+Checks the bundled module, PENALTY_LOADABLE, the Dask tool as an optional part
+(sqlite-penalty[dask]), and the bare name "penalty"."""
 import ctypes
 import os
 import sqlite3
@@ -51,7 +52,22 @@ for value in (build_module, build_module[:-3]):
 del os.environ["PENALTY_LOADABLE"]
 checks += 1
 
-# 4. no bundled module: the bare name, which only an installed module answers.
+# 4. the Dask tool is optional: the loader imports none of it, the wheel
+# declares the extra "dask", and without dask installed (this venv)
+# penalty.dask imports and says what it needs only when it computes standings.
+assert not {"penalty.dask", "penalty.shards", "distributed", "pandas", "dask"} & set(sys.modules), \
+    sorted(m for m in sys.modules if m.split(".")[0] in ("penalty", "distributed", "pandas", "dask"))
+from importlib import metadata  # noqa: E402
+assert "dask" in (metadata.metadata("sqlite-penalty").get_all("Provides-Extra") or []), "no extra 'dask'"
+from penalty import dask as pdask  # noqa: E402
+try:
+    pdask.collect(None, [], ["shard-0000.db"])
+    raise AssertionError("penalty.dask.collect ran without distributed and pandas")
+except ImportError as e:
+    assert str(e).startswith("penalty.dask needs Debian's python3-dask"), str(e)
+checks += 1
+
+# 5. no bundled module: the bare name, which only an installed module answers.
 os.remove(os.path.join(site, "penalty.so"))
 assert penalty.loadable_path() == "penalty", penalty.loadable_path()
 try:

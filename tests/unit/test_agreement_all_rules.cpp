@@ -1,4 +1,4 @@
-// Randomised test of the v2 model: the engine against a second, independent,
+// Randomised test of every rule: the engine against a second, independent,
 // deliberately simple reference implementation written straight from the
 // text of docs/model.md (§1.4 durations, §3.1–§3.8 with §3.2a, §3.5a,
 // §3.5b, §3.6 carry-over and cycles, §3.7 `every`, §4).
@@ -26,8 +26,8 @@
 // actually occurred (counts in its MESSAGE).
 //
 // Fixed seed: failures are reproducible, and a failure prints the ruleset's
-// rows and the seller's events. PENALTY_V2_SEED / PENALTY_V2_ROUNDS run
-// another or a longer series; PENALTY_V2_ALL=1 also turns on what is
+// rows and the seller's events. PENALTY_AGREEMENT_SEED / PENALTY_AGREEMENT_ROUNDS run
+// another or a longer series; PENALTY_AGREEMENT_ALL=1 also turns on what is
 // switched off (struct Switches; nothing is now).
 #include <algorithm>
 #include <chrono>
@@ -45,8 +45,8 @@ namespace {
 
 // ---------------------------------------------------------------------------
 // Generator switches: a sub-feature whose comparison is switched off because
-// the ENGINE disagrees with docs/model.md (see the hand-written cases at the
-// end of this file and the report). All on: everything is compared.
+// the ENGINE disagrees with docs/model.md (see the hand-written cases of
+// test_lookback.cpp and the report). All on: everything is compared.
 struct Switches {
     bool carry = true;       // penalty_carry rows
     bool cycle = true;       // cycle tracks
@@ -59,7 +59,7 @@ struct Switches {
     // repeat_days in months or years: "recent" (§3.2) is not monotone in
     // the earlier event's time there (2017-01-28 12:00 + 1 month is after
     // 2017-01-31 00:00 + 1 month); the engine once assumed it was (see the
-    // "v2 look-back" cases below).
+    // "look-back" cases of test_lookback.cpp).
     bool calendar_lookback = true;
 };
 
@@ -841,16 +841,16 @@ void run(std::uint64_t seed, int rounds, Switches sw, Totals& tot) {
 
 }  // namespace
 
-TEST_CASE("v2: engine equals an independent reference on random v2 rulesets and histories") {
+TEST_CASE("engine equals an independent reference on random rulesets of every rule and histories") {
     Totals tot;
-    // PENALTY_V2_ROUNDS / PENALTY_V2_SEED: a longer or another run, by hand.
-    const char* rounds = std::getenv("PENALTY_V2_ROUNDS");
-    const char* seed = std::getenv("PENALTY_V2_SEED");
-    // PENALTY_V2_ALL=1: every sub-feature, the known engine bugs' too.
+    // PENALTY_AGREEMENT_ROUNDS / PENALTY_AGREEMENT_SEED: a longer or another run, by hand.
+    const char* rounds = std::getenv("PENALTY_AGREEMENT_ROUNDS");
+    const char* seed = std::getenv("PENALTY_AGREEMENT_SEED");
+    // PENALTY_AGREEMENT_ALL=1: every sub-feature, the known engine bugs' too.
     Switches sw;
-    if (std::getenv("PENALTY_V2_ALL")) sw.calendar_lookback = true;
+    if (std::getenv("PENALTY_AGREEMENT_ALL")) sw.calendar_lookback = true;
     run(seed ? std::stoull(seed) : 20240601, rounds ? std::stoi(rounds) : 6000, sw, tot);
-    MESSAGE("v2 random: " << tot.rulesets << " rulesets (" << tot.skipped << " invalid skipped), " << tot.sellers
+    MESSAGE("every rule, random: " << tot.rulesets << " rulesets (" << tot.skipped << " invalid skipped), " << tot.sellers
                           << " sellers, " << tot.events << " events, " << tot.standings << " standings compared; "
                           << tot.counted << " counted, " << tot.dismissed << " dismissed, " << tot.merged
                           << " merged, " << tot.credits << " credits (" << tot.credit_took << " took points), "
@@ -865,48 +865,4 @@ TEST_CASE("v2: engine equals an independent reference on random v2 rulesets and 
                   tot.carried_later, tot.fired, tot.multi_level, tot.closures, tot.per_case, tot.expiring,
                   tot.cycle_sellers})
         CHECK(n > 100);
-}
-
-// ---------------------------------------------------------------------------
-// Look-back in months or years, minimised from the random comparison (it
-// found the engine assuming the opposite, with PENALTY_V2_SEED=1..6).
-// docs/model.md §3.2: an earlier event at t is recent for e when
-// add(t, repeat_days) > e.at, for each earlier event on its own. With a
-// duration in months or years add() clamps the day, so it is not monotone
-// in t: add('2017-01-28 12:00', '1 month') = '2017-02-28 12:00' but
-// add('2017-01-31 00:00', '1 month') = '2017-02-28 00:00'. This reaches the
-// prior record (§3.3, so dismissals), the repeat number of offences (§3.4)
-// and credits (§3.5b), the points of repeat rows (§3.5) and `repeats` (§4.5).
-TEST_CASE("v2 look-back in months, prior record and repeat number") {
-    Rules r("m", T("+00:00"), T("1 month"));
-    r.track("t", "lifetime").violation("p", "t", 1);
-    Run run(r.compile());
-    run.push("p", "2017-01-28 12:00:00").push("p", "2017-01-31 00:00:00").push("p", "2017-02-28 06:00:00");
-    // Recent at 2017-02-28 06:00: 01-28 12:00 (until 02-28 12:00), not
-    // 01-31 00:00 (until 02-28 00:00, clamped).
-    CHECK(run.ledger[2].prior == 1);
-    CHECK(run.ledger[2].nth == 2);
-}
-
-TEST_CASE("v2 look-back in months, repeats of the standing") {
-    Rules r("m", T("+00:00"), T("1 month"));
-    r.track("t", "lifetime").violation("p", "t", 1);
-    Run run(r.compile());
-    run.push("p", "2017-01-28 11:00:00")
-        .push("p", "2017-01-28 12:00:00")   // nth 2, recent until 2017-02-28 12:00
-        .push("p", "2017-01-31 00:00:00")   // nth 3, recent until 2017-02-28 00:00 (clamped)
-        .push("p", "2017-02-01 00:00:00");  // nth 4, recent until 2017-03-01 00:00
-    REQUIRE(run.ledger[3].nth == 4);
-    // As of 2017-02-28 06:00 the 01-28 12:00 and 02-01 repeats are recent: 2.
-    CHECK(run.standing("2017-02-28 06:00:00").repeats == 2);
-}
-
-TEST_CASE("v2 look-back in years, leap day") {
-    Rules r("m", T("+00:00"), T("1 year"));
-    r.track("t", "lifetime").violation("p", "t", 1);
-    Run run(r.compile());
-    run.push("p", "2016-02-28 13:00:00").push("p", "2016-02-29 00:00:00").push("p", "2017-02-28 06:00:00");
-    // add('2016-02-28 13:00', '1 year') = 2017-02-28 13:00: recent;
-    // add('2016-02-29 00:00', '1 year') = 2017-02-28 00:00: not.
-    CHECK(run.ledger[2].nth == 2);
 }

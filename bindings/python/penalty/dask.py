@@ -35,7 +35,8 @@ Contract (docs/scale.md):
 - task_delay (tests only): each task sleeps that many seconds after its
   query, so a test can kill a worker while tasks are running.
 
-Needs Debian's python3-dask, python3-distributed and python3-pandas, and the
+Needs Debian's python3-dask, python3-distributed and python3-pandas (pip: the
+extra sqlite-penalty[dask]), imported only when standings are computed, and the
 penalty package importable on every worker with the module it loads
 (PENALTY_LOADABLE, see penalty/__init__.py).
 """
@@ -48,13 +49,6 @@ import sqlite3
 import sys
 import time
 
-try:
-    import distributed
-    import pandas
-except ImportError as e:  # pragma: no cover - depends on the machine
-    raise ImportError(f"penalty.dask needs Debian's python3-dask, python3-distributed and python3-pandas "
-                      f"(apt-get install python3-dask python3-distributed python3-pandas): {e}") from e
-
 from . import load
 from .shards import ShardError, file_uri, quote, shard_paths, split
 
@@ -62,6 +56,20 @@ __all__ = ["ShardTaskError", "score_shard", "submit", "collect", "standings", "w
            "main"]
 
 INT_COLUMNS = ("points", "offences", "dismissed", "repeats", "merged")
+
+
+def _needs():
+    """distributed and pandas, imported on first use (the optional part
+    `sqlite-penalty[dask]`): `import penalty.dask`, score_shard and the shard
+    command need neither."""
+    try:
+        import distributed
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise ImportError(f"penalty.dask needs Debian's python3-dask, python3-distributed and python3-pandas "
+                          f"(apt-get install python3-dask python3-distributed python3-pandas; "
+                          f"pip: sqlite-penalty[dask]): {e}") from e
+    return distributed, pandas
 
 
 class ShardTaskError(RuntimeError):
@@ -138,6 +146,7 @@ def _check_split(paths, infos):
 
 def collect(client, futures, paths):
     """Gathers the tasks of submit(): the whole standings as one DataFrame."""
+    _, pandas = _needs()
     results = client.gather(futures)
     _check_split([os.fspath(p) for p in paths], [r[0] for r in results])
     columns = results[0][1]
@@ -266,6 +275,7 @@ def _parser():
 
 def _run_standings(args):
     paths = shard_paths(args.dir)
+    distributed, _ = _needs()
     if args.local:
         cluster = distributed.LocalCluster(n_workers=args.local, threads_per_worker=1, processes=True,
                                            dashboard_address=None)

@@ -8,14 +8,14 @@
 # (one result set); policy_impact.sql must give the same answer when run
 # again (it replaces its own proposal). Prints one line per report.
 # Then the README's snippets as they stand, in a scratch copy of the
-# checkout's layout (build/penalty.so, build/marketplace.db, sql/, python/):
+# checkout's layout (build/penalty.so, build/marketplace.db, sql/, bindings/):
 # the ```sh block of its "Reports" section and its ```python blocks (with
 # Debian's /usr/bin/python3).
 set -euo pipefail
 shell=$1
 module=$(realpath "${2%.so}.so")
 module=${module%.so}
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -67,7 +67,7 @@ mkdir -p "$work/checkout/build"
 ln -s "$module.so" "$work/checkout/build/penalty.so"
 cp "$work/marketplace.db" "$work/checkout/build/marketplace.db"
 ln -s "$root/sql" "$work/checkout/sql"
-ln -s "$root/python" "$work/checkout/python"
+ln -s "$root/bindings" "$work/checkout/bindings"
 awk '/^## Reports/ { r = 1 } /^## / && !/^## Reports/ { r = 0 }
      r && /^```sh$/ { f = 1; next } /^```/ { f = 0 } f' "$root/README.md" > "$work/readme.sh"
 awk '/^```python$/ { f = 1; next } /^```/ { f = 0 } f' "$root/README.md" > "$work/readme.py"

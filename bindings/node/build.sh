@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh MODULE VERSION OUTDIR — packs the npm package sqlite-penalty
-# (npm/) with the module MODULE (build/penalty.so, stripped) bundled as
+# (bindings/node/) with the module MODULE (build/penalty.so, stripped) bundled as
 # penalty.so, at version VERSION (project() in CMakeLists.txt), into OUTDIR
 # with `npm pack`, and prints the tarball's path. No network.
 # `cmake --build build --target npm_package` runs it.

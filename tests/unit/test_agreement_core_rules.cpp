@@ -1,5 +1,8 @@
-// Randomised test: the engine against a deliberately simple reference
-// implementation written straight from docs/model.md §3 and §4. The reference
+// Randomised test of the core rules (time zones, look-back in days, year,
+// quarter, month, rolling and lifetime tracks, thresholds, versions, repeat
+// rows, closures): the engine against a deliberately simple reference
+// implementation written straight from docs/model.md §3 and §4. Every rule:
+// test_agreement_all_rules.cpp. The reference
 // shares no code with the engine: it uses std::chrono for the calendar,
 // linear scans for versions and repeat steps, and recomputes every sum
 // from scratch (O(n^2)). Fixed seed: failures are reproducible.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build_wheel.sh MODULE VERSION OUTDIR — builds the wheel of the Python
-# package (python/) with the module MODULE (build/penalty.so) bundled as
+# package (bindings/python/) with the module MODULE (build/penalty.so) bundled as
 # penalty/penalty.so, at version VERSION (project() in CMakeLists.txt), into
 # OUTDIR, and prints the wheel's path. Uses Debian's /usr/bin/python3 with
 # python3-build, python3-setuptools and python3-wheel; no network

@@ -24,7 +24,7 @@ except ImportError:
 
 shell = sys.argv[1]
 module = sys.argv[2][:-3] if sys.argv[2].endswith(".so") else sys.argv[2]
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 env = dict(os.environ, PENALTY_LOADABLE=module)
 with tempfile.TemporaryDirectory() as work:
     out = os.path.join(work, "balance.png")
