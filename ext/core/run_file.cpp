@@ -48,6 +48,23 @@ std::FILE* open_temporary() {
     return f;
 }
 
+// Moves `bytes` bytes at `offset` with `op` (pread or pwrite), retrying
+// short transfers and EINTR; `doing` names the operation in errors.
+template <class Op>
+void transfer(Op op, int fd, char* p, std::size_t bytes, std::uint64_t offset, const char* doing, const char* at_end) {
+    while (bytes > 0) {
+        const ssize_t n = op(fd, p, bytes, static_cast<off_t>(offset));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            io_error(doing, errno);
+        }
+        if (n == 0) io_error(at_end, EIO);
+        p += n;
+        bytes -= static_cast<std::size_t>(n);
+        offset += static_cast<std::uint64_t>(n);
+    }
+}
+
 }  // namespace
 
 std::uint64_t RunFile::append(const void* data, std::size_t bytes) {
@@ -55,39 +72,17 @@ std::uint64_t RunFile::append(const void* data, std::size_t bytes) {
         file_ = open_temporary();
         size_ = 0;
     }
-    const int fd = fileno(file_);
     const std::uint64_t at = size_;
-    const char* p = static_cast<const char*>(data);
-    std::size_t left = bytes;
-    while (left > 0) {
-        const ssize_t n = ::pwrite(fd, p, left, static_cast<off_t>(size_));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            io_error("writing", errno);
-        }
-        if (n == 0) io_error("writing", EIO);
-        p += n;
-        left -= static_cast<std::size_t>(n);
-        size_ += static_cast<std::uint64_t>(n);
-    }
+    transfer([](int fd, char* p, std::size_t n, off_t o) { return ::pwrite(fd, p, n, o); }, fileno(file_),
+             static_cast<char*>(const_cast<void*>(data)), bytes, at, "writing", "writing");
+    size_ += bytes;
     return at;
 }
 
 void RunFile::read(std::uint64_t offset, void* data, std::size_t bytes) const {
     if (!file_ || offset + bytes > size_) io_error("reading past its end", EINVAL);
-    const int fd = fileno(file_);
-    char* p = static_cast<char*>(data);
-    while (bytes > 0) {
-        const ssize_t n = ::pread(fd, p, bytes, static_cast<off_t>(offset));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            io_error("reading", errno);
-        }
-        if (n == 0) io_error("reading (unexpected end of file)", EIO);
-        p += n;
-        bytes -= static_cast<std::size_t>(n);
-        offset += static_cast<std::uint64_t>(n);
-    }
+    transfer([](int fd, char* p, std::size_t n, off_t o) { return ::pread(fd, p, n, o); }, fileno(file_),
+             static_cast<char*>(data), bytes, offset, "reading", "reading (unexpected end of file)");
 }
 
 void RunFile::close() {
