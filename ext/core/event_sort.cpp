@@ -186,7 +186,12 @@ struct EventSorter::Impl {
                         if (held) break;
                     }
                 } catch (...) {
-                    finish(before);  // a bad row before SQLite's error comes first
+                    // A bad row read before the source's error comes first: in
+                    // the block before, then in this block's rows (checked
+                    // here: no worker holds a job now).
+                    finish(before);
+                    job.run();
+                    if (job.error) std::rethrow_exception(std::exchange(job.error, nullptr));
                     throw;
                 }
                 finish(before);

@@ -1,12 +1,21 @@
 // link_graph.cpp — clusters of linked sellers (link_graph.hpp).
 #include "core/link_graph.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 
 #include "core/error.hpp"
 
 namespace penalty {
+
+bool links_row(const ValueView& seller, const ValueView& entity, std::string_view links) {
+    if (entity.kind == Kind::Null) return false;
+    if (seller.kind == Kind::Null)
+        throw Error(fmt::format("links {}, row with entity = {}: seller_id is NULL", links, sql_literal(entity)));
+    return true;
+}
 
 namespace {
 

@@ -12,12 +12,18 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/value_key.hpp"
 
 namespace penalty {
+
+// §6: whether a links row links its seller to its entity. A NULL entity
+// links nothing (false: the row is skipped); a NULL seller_id with an
+// entity is an Error naming the source `links` (its SQL literal).
+bool links_row(const ValueView& seller, const ValueView& entity, std::string_view links);
 
 class LinkGraph {
 public:

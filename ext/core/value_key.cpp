@@ -70,7 +70,16 @@ int rank(Kind k) {
     return 4;
 }
 
-int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
+// The INTEGER i against the REAL r, exactly (as SQLite compares them; as
+// doubles, INTEGERs near 2^63 would equal REAL 2^63).
+int compare_int_real(std::int64_t i, double r) {
+    if (std::isnan(r) || r >= 9223372036854775808.0) return -1;  // NaN (never stored: SQLite makes it NULL) last
+    if (r < -9223372036854775808.0) return 1;
+    const auto whole = static_cast<std::int64_t>(r);  // toward zero, in range
+    if (i != whole) return i < whole ? -1 : 1;
+    const double frac = r - static_cast<double>(whole);  // exact
+    return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
 
 }  // namespace
 
@@ -83,10 +92,8 @@ int compare(const ValueView& a, const ValueView& b) {
         case 0: return 0;
         case 1:
             if (a.kind == Kind::Integer && b.kind == Kind::Integer) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
-            // A non-integral REAL against a number: compare as doubles; the
-            // two cannot be equal, since equal values share one key form.
-            return sign((a.kind == Kind::Real ? a.r : static_cast<double>(a.i)) -
-                        (b.kind == Kind::Real ? b.r : static_cast<double>(b.i)));
+            if (a.kind == Kind::Real && b.kind == Kind::Real) return a.r < b.r ? -1 : a.r > b.r ? 1 : 0;
+            return a.kind == Kind::Integer ? compare_int_real(a.i, b.r) : -compare_int_real(b.i, a.r);
         default: {
             const int c = std::memcmp(a.s.data(), b.s.data(), std::min(a.s.size(), b.s.size()));
             if (c != 0) return c < 0 ? -1 : 1;

@@ -274,16 +274,12 @@ TEST_CASE("event sort: the first bad row's error is thrown, with a worker and wi
     }
 }
 
-// BUG (ext/core/event_sort.cpp, Impl::read_all): with a worker, when the
-// source's step() fails, the rows already copied into the block being
-// filled are never checked: only the block before is finished. So a bad
-// row in the same block of 2048 rows as the failing step is not reported,
-// and the source's error is thrown instead, while without a worker the bad
-// row, read first, is the error. event_sort.hpp promises "the same records
-// and the same first error" with a worker.
-TEST_CASE("event sort: a bad row before the source's failure in the same block comes first with a worker too "
-          "(BUG: the source's error wins)" *
-          doctest::skip()) {
+// With a worker, when the source's step() fails, the rows already copied
+// into the block being filled are checked before the source's error is
+// thrown: a bad row among them is the error, as without a worker
+// (event_sort.hpp: "the same first error"). Was a bug: only the block
+// before was finished.
+TEST_CASE("event sort: a bad row before the source's failure in the same block comes first with a worker too") {
     CHECK(read_error(rows_with_errors(9000, {10}), false, 20) == bad_time(10));  // passes
     CHECK(read_error(rows_with_errors(9000, {10}), true, 20) == bad_time(10));   // "step failed"
     CHECK(read_error(rows_with_errors(9000, {2100}), true, 3000) == bad_time(2100));
@@ -565,13 +561,11 @@ TEST_CASE("seller table: ranks() in each of its three paths is the order of comp
     }
 }
 
-// BUG (ext/core/value_key.cpp compare(), see test_row_check.cpp): REAL
-// 9223372036854775808.0 compares equal to the INTEGERs near 2^63, so the
-// mixed path of ranks() (a std::sort by compare()) and the sort strategy's
-// seller order are not SQLite's: ORDER BY gives 9223372036854775806,
-// 9223372036854775807, 9223372036854775808.0.
-TEST_CASE("seller table and event sort: INTEGERs near 2^63 before REAL 2^63 (BUG: out of SQLite's order)" *
-          doctest::skip()) {
+// The mixed path of ranks() (a std::sort by compare()) and the sort
+// strategy's seller order are SQLite's near 2^63: ORDER BY gives
+// 9223372036854775806, 9223372036854775807, 9223372036854775808.0. Was a
+// bug: compare() took the REAL equal to those INTEGERs.
+TEST_CASE("seller table and event sort: INTEGERs near 2^63 before REAL 2^63") {
     SellerTable t;
     intern_all(t, {ValueView::real(9223372036854775808.0), ValueView::integer(INT64_MAX),
                    ValueView::integer(INT64_MAX - 1)});

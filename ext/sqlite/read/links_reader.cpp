@@ -23,8 +23,8 @@ public:
                  fmt::format("links {}", table_.literal));
     }
 
-    // Runs the query (with ?1 = `key` when given) and hands each row with a
-    // non-NULL entity to `row(seller, entity)`.
+    // Runs the query (with ?1 = `key` when given) and hands each row that
+    // links (core's links_row) to `row(seller, entity)`.
     template <class F>
     void each(sqlite3_value* key, F&& row) {
         check_rc(db_, sqlite3_reset(st_.get()), fmt::format("links {}", table_.literal));
@@ -32,12 +32,8 @@ public:
         int rc;
         while ((rc = sqlite3_step(st_.get())) == SQLITE_ROW) {
             const ValueView entity = column_view(st_.get(), 1);
-            if (entity.kind == Kind::Null) continue;
             const ValueView seller = column_view(st_.get(), 0);
-            if (seller.kind == Kind::Null)
-                throw Error(fmt::format("links {}, row with entity = {}: seller_id is NULL", table_.literal,
-                                        sql_literal(entity)));
-            row(seller, entity);
+            if (links_row(seller, entity, table_.literal)) row(seller, entity);
         }
         check_rc(db_, rc, fmt::format("reading links {}", table_.literal));
     }
