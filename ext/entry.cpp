@@ -27,6 +27,7 @@
 SQLITE_EXTENSION_INIT1
 
 #include <new>
+#include <string>
 
 #include "penalty.h"  // generated: build/include/penalty.h
 #include "sqlite/base/connection.hpp"
@@ -129,11 +130,52 @@ int register_all(sqlite3* db, Connection* conn, const char** failed) {
     return SQLITE_OK;
 }
 
+// Which penalty, if any, is already registered on db: its version (the
+// answer of its penalty_version()), or "" when there is none.
+//
+// Loading twice must be harmless, and SQLite refuses to redefine a
+// function while a statement runs (SELECT load_extension(...) is one), so
+// the entry point first looks. There is no public "does this function
+// exist" call in SQLite 3.34..3.40 (sqlite3_get_clientdata, which could mark
+// the connection, is 3.44), and the state must not be a global keyed by the
+// sqlite3* (a closed connection's address is reused). So it asks SQL:
+// pragma_function_list lists the functions of this connection, whatever
+// registered them; when penalty_version is among them, calling it says which
+// version answers. Both statements read no table, take no lock and leave no
+// error behind. Where pragma_function_list is missing (an SQLite built
+// with SQLITE_OMIT_INTROSPECTION_PRAGMAS) the probe fails and the entry
+// point registers as before.
+int loaded_version(sqlite3* db, std::string& version) {
+    version.clear();
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = 'penalty_version'", -1, &st,
+                                nullptr);
+    if (rc == SQLITE_NOMEM) return rc;
+    if (rc != SQLITE_OK) return SQLITE_OK;  // no probe: register
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_NOMEM) return rc;
+    if (rc != SQLITE_ROW) return SQLITE_OK;
+    rc = sqlite3_prepare_v2(db, "SELECT penalty_version()", -1, &st, nullptr);
+    if (rc == SQLITE_NOMEM) return rc;
+    if (rc != SQLITE_OK) return SQLITE_OK;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char* text = sqlite3_column_text(st, 0);
+        if (text) version = reinterpret_cast<const char*>(text);
+        else if (sqlite3_errcode(db) == SQLITE_NOMEM) rc = SQLITE_NOMEM;
+        if (version.empty()) version = "?";  // some other penalty_version
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
 }  // namespace
 
 }  // namespace penalty::glue
 
 using penalty::glue::Connection;
+using penalty::glue::loaded_version;
 using penalty::glue::register_all;
 
 extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlite3* db, char** pzErrMsg,
@@ -146,6 +188,18 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlit
                                         sqlite3_libversion(), PENALTY_MIN_SQLITE_VERSION);
         return SQLITE_ERROR;
     }
+    // Already loaded on this connection (a second .load or SELECT
+    // load_extension(), the module after sqlite3_auto_extension): nothing to
+    // do; the functions, the settings and the rules cache stay as they are.
+    // Another version is replaced, which SQLite allows only while no
+    // statement runs; if it refuses, say so.
+    std::string loaded;
+    try {
+        if (loaded_version(db, loaded) == SQLITE_NOMEM) return SQLITE_NOMEM;
+    } catch (...) {  // std::string's allocation
+        return SQLITE_NOMEM;
+    }
+    if (loaded == PENALTY_VERSION) return SQLITE_OK;
     auto* conn = new (std::nothrow) Connection(db);
     if (!conn) {
         if (pzErrMsg) *pzErrMsg = sqlite3_mprintf("penalty: out of memory");
@@ -158,8 +212,18 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlit
     const int rc = register_all(db, conn, &failed);
     Connection::release(conn);
     if (rc != SQLITE_OK) {
-        if (pzErrMsg)
-            *pzErrMsg = sqlite3_mprintf("penalty: registering %s failed: %s", failed ? failed : "?", sqlite3_errstr(rc));
+        if (pzErrMsg) {
+            if (!loaded.empty())
+                *pzErrMsg = sqlite3_mprintf("penalty: penalty %s is already loaded on this connection and "
+                                            "%s cannot replace it (registering %s failed: %s); load it on a new "
+                                            "connection, or with .load / sqlite3_load_extension() while no "
+                                            "statement runs",
+                                            loaded.c_str(), PENALTY_VERSION, failed ? failed : "?",
+                                            sqlite3_errstr(rc));
+            else
+                *pzErrMsg = sqlite3_mprintf("penalty: registering %s failed: %s", failed ? failed : "?",
+                                            sqlite3_errstr(rc));
+        }
         return rc;
     }
     return SQLITE_OK;
