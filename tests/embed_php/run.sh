@@ -44,10 +44,9 @@ if ! diff "$work/shell.out" "$work/php.out"; then
   echo "FAIL: the README's PHP snippet printed something else than the sqlite3 shell (above: < shell, > php)"
   exit 1
 fi
-# Without sqlite3.extension_dir PHP refuses to load any extension.
-if php "$work/snippet.php" > "$work/noext.out" 2>&1; then
-  echo "FAIL: the snippet ran without sqlite3.extension_dir"; exit 1
-fi
-grep -q "SQLite Extensions are disabled" "$work/noext.out" || {
-  echo "FAIL: unexpected error without sqlite3.extension_dir:"; cat "$work/noext.out"; exit 1; }
+# Without sqlite3.extension_dir PHP refuses to load any extension (a
+# warning, which the README quotes; the script goes on without penalty).
+php "$work/snippet.php" > "$work/noext.out" 2>&1 || true
+grep -q "SQLite3::loadExtension(): SQLite Extension are disabled" "$work/noext.out" || {
+  echo "FAIL: unexpected output without sqlite3.extension_dir:"; cat "$work/noext.out"; exit 1; }
 echo "ok: the README's PHP snippet with sqlite3.extension_dir: $(tr '\n' ' ' < "$work/php.out")"
