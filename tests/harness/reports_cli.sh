@@ -69,7 +69,7 @@ cp "$work/marketplace.db" "$work/readonly.db"
 chmod a-w "$work/readonly.db"
 before=$(sha256sum < "$work/readonly.db")
 run -readonly "$work/readonly.db" -cmd ".load $module" < "$root/sql/reports/policy_impact.sql" > "$work/out" 2> "$work/err" || true
-expected="Runtime error near line 30: penalty_copy_ruleset: cannot write ruleset 'policy_impact.sql write check' (the copy of 'taobao') into penalty_ruleset: attempt to write a readonly database; the database is open read-only (or its file or directory is not writable): open a writable database, or a writable copy of it"
+expected="Runtime error near line 31: penalty_copy_ruleset: cannot write ruleset 'policy_impact.sql write check' (the copy of 'taobao') into penalty_ruleset: attempt to write a readonly database; the database is open read-only (or its file or directory is not writable): open a writable database, or a writable copy of it (8)"
 if [ "$(head -n 1 "$work/err")" != "$expected" ]; then
   echo "FAIL: policy_impact.sql -readonly: the first error is not the expected one:"
   echo "  expected: $expected"
