@@ -26,6 +26,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 
+#include <cstring>
 #include <new>
 #include <string>
 
@@ -139,35 +140,50 @@ int register_all(sqlite3* db, Connection* conn, const char** failed) {
 // exist" call in SQLite 3.34..3.40 (sqlite3_get_clientdata, which could mark
 // the connection, is 3.44), and the state must not be a global keyed by the
 // sqlite3* (a closed connection's address is reused). So it asks SQL:
-// pragma_function_list lists the functions of this connection, whatever
+// PRAGMA function_list lists the functions of this connection, whatever
 // registered them; when penalty_version is among them, calling it says which
-// version answers. Both statements read no table, take no lock and leave no
-// error behind. Where pragma_function_list is missing (an SQLite built
-// with SQLITE_OMIT_INTROSPECTION_PRAGMAS) the probe fails and the entry
-// point registers as before.
+// version answers. Neither statement reads the schema (the table form
+// pragma_function_list would: on a file that is not a database yet, or is
+// locked, it fails, and at sqlite3_open with sqlite3_auto_extension it would
+// fix the text encoding before a PRAGMA encoding could set it), takes a lock
+// or fails in the normal case. A probe that fails anyway (an SQLite built
+// without the pragma lists nothing) means "not loaded": the entry point
+// registers as before. Its error is then cleared: sqlite3_open reports an
+// error left on the connection by an automatic extension as its own.
 int loaded_version(sqlite3* db, std::string& version) {
     version.clear();
+    bool listed = false, failed = false;
     sqlite3_stmt* st = nullptr;
-    int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = 'penalty_version'", -1, &st,
-                                nullptr);
-    if (rc == SQLITE_NOMEM) return rc;
-    if (rc != SQLITE_OK) return SQLITE_OK;  // no probe: register
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_NOMEM) return rc;
-    if (rc != SQLITE_ROW) return SQLITE_OK;
-    rc = sqlite3_prepare_v2(db, "SELECT penalty_version()", -1, &st, nullptr);
-    if (rc == SQLITE_NOMEM) return rc;
-    if (rc != SQLITE_OK) return SQLITE_OK;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char* text = sqlite3_column_text(st, 0);
-        if (text) version = reinterpret_cast<const char*>(text);
-        else if (sqlite3_errcode(db) == SQLITE_NOMEM) rc = SQLITE_NOMEM;
-        if (version.empty()) version = "?";  // some other penalty_version
+    int rc = sqlite3_prepare_v2(db, "PRAGMA function_list", -1, &st, nullptr);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char* name = sqlite3_column_text(st, 0);
+            if (name && std::strcmp(reinterpret_cast<const char*>(name), "penalty_version") == 0) listed = true;
+        }
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+    if (rc == SQLITE_NOMEM) return rc;
+    failed = rc != SQLITE_DONE;
+    if (listed) {
+        rc = sqlite3_prepare_v2(db, "SELECT penalty_version()", -1, &st, nullptr);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) {
+                const unsigned char* text = sqlite3_column_text(st, 0);
+                version = text ? reinterpret_cast<const char*>(text) : "";
+                if (!text && sqlite3_errcode(db) == SQLITE_NOMEM) rc = SQLITE_NOMEM;
+                if (version.empty()) version = "?";  // some other penalty_version
+            }
+            sqlite3_finalize(st);
+        }
+        if (rc == SQLITE_NOMEM) return rc;
+        failed = failed || rc != SQLITE_ROW;
+    }
+    if (failed) {  // a successful prepare resets the connection's error
+        if (sqlite3_prepare_v2(db, "SELECT 1", -1, &st, nullptr) == SQLITE_NOMEM) return SQLITE_NOMEM;
+        sqlite3_finalize(st);
+    }
+    return SQLITE_OK;
 }
 
 }  // namespace

@@ -117,3 +117,31 @@ TEST_CASE("the static library registered twice, then the module: one registratio
     REQUIRE(sqlite3_penalty_init(d.db, nullptr, nullptr) == SQLITE_OK);
     CHECK(d.one("SELECT penalty_config('threads')") == "3");
 }
+
+TEST_CASE("as an automatic extension, the check for an earlier load reads nothing at sqlite3_open") {
+    // It reads no schema: opening a locked database works as without penalty,
+    // and PRAGMA encoding still applies to a new database.
+    const char* path = "capi_errors_auto.db";
+    make_db(path);
+    Db writer(path);
+    writer.exec("BEGIN EXCLUSIVE");
+    REQUIRE(sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_penalty_init)) == SQLITE_OK);
+    {
+        sqlite3* db = nullptr;
+        CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+        CHECK(sqlite3_errcode(db) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    writer.exec("ROLLBACK");
+    const char* fresh = "capi_errors_utf16.db";
+    std::remove(fresh);
+    {
+        Db d(fresh);
+        d.exec("PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(x)");
+        CHECK(d.one("PRAGMA encoding") == "UTF-16le");
+        CHECK(d.one("SELECT penalty_version()") == PENALTY_VERSION);
+    }
+    sqlite3_reset_auto_extension();
+    std::remove(fresh);
+    std::remove(path);
+}
