@@ -26,7 +26,9 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 
+#include <cstring>
 #include <new>
+#include <string>
 
 #include "penalty.h"  // generated: build/include/penalty.h
 #include "sqlite/base/connection.hpp"
@@ -129,11 +131,67 @@ int register_all(sqlite3* db, Connection* conn, const char** failed) {
     return SQLITE_OK;
 }
 
+// Which penalty, if any, is already registered on db: its version (the
+// answer of its penalty_version()), or "" when there is none.
+//
+// Loading twice must be harmless, and SQLite refuses to redefine a
+// function while a statement runs (SELECT load_extension(...) is one), so
+// the entry point first looks. There is no public "does this function
+// exist" call in SQLite 3.34..3.40 (sqlite3_get_clientdata, which could mark
+// the connection, is 3.44), and the state must not be a global keyed by the
+// sqlite3* (a closed connection's address is reused). So it asks SQL:
+// PRAGMA function_list lists the functions of this connection, whatever
+// registered them; when penalty_version is among them, calling it says which
+// version answers. Neither statement reads the schema (the table form
+// pragma_function_list would: on a file that is not a database yet, or is
+// locked, it fails, and at sqlite3_open with sqlite3_auto_extension it would
+// fix the text encoding before a PRAGMA encoding could set it), takes a lock
+// or fails in the normal case. A probe that fails anyway (an SQLite built
+// without the pragma lists nothing) means "not loaded": the entry point
+// registers as before. Its error is then cleared: sqlite3_open reports an
+// error left on the connection by an automatic extension as its own.
+int loaded_version(sqlite3* db, std::string& version) {
+    version.clear();
+    bool listed = false, failed = false;
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA function_list", -1, &st, nullptr);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char* name = sqlite3_column_text(st, 0);
+            if (name && std::strcmp(reinterpret_cast<const char*>(name), "penalty_version") == 0) listed = true;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_NOMEM) return rc;
+    failed = rc != SQLITE_DONE;
+    if (listed) {
+        rc = sqlite3_prepare_v2(db, "SELECT penalty_version()", -1, &st, nullptr);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) {
+                const unsigned char* text = sqlite3_column_text(st, 0);
+                version = text ? reinterpret_cast<const char*>(text) : "";
+                if (!text && sqlite3_errcode(db) == SQLITE_NOMEM) rc = SQLITE_NOMEM;
+                if (version.empty()) version = "?";  // some other penalty_version
+            }
+            sqlite3_finalize(st);
+        }
+        if (rc == SQLITE_NOMEM) return rc;
+        failed = failed || rc != SQLITE_ROW;
+    }
+    if (failed) {  // a successful prepare resets the connection's error
+        if (sqlite3_prepare_v2(db, "SELECT 1", -1, &st, nullptr) == SQLITE_NOMEM) return SQLITE_NOMEM;
+        sqlite3_finalize(st);
+    }
+    return SQLITE_OK;
+}
+
 }  // namespace
 
 }  // namespace penalty::glue
 
 using penalty::glue::Connection;
+using penalty::glue::loaded_version;
 using penalty::glue::register_all;
 
 extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlite3* db, char** pzErrMsg,
@@ -146,6 +204,18 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlit
                                         sqlite3_libversion(), PENALTY_MIN_SQLITE_VERSION);
         return SQLITE_ERROR;
     }
+    // Already loaded on this connection (a second .load or SELECT
+    // load_extension(), the module after sqlite3_auto_extension): nothing to
+    // do; the functions, the settings and the rules cache stay as they are.
+    // Another version is replaced, which SQLite allows only while no
+    // statement runs; if it refuses, say so.
+    std::string loaded;
+    try {
+        if (loaded_version(db, loaded) == SQLITE_NOMEM) return SQLITE_NOMEM;
+    } catch (...) {  // std::string's allocation
+        return SQLITE_NOMEM;
+    }
+    if (loaded == PENALTY_VERSION) return SQLITE_OK;
     auto* conn = new (std::nothrow) Connection(db);
     if (!conn) {
         if (pzErrMsg) *pzErrMsg = sqlite3_mprintf("penalty: out of memory");
@@ -158,8 +228,18 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_penalty_init(sqlit
     const int rc = register_all(db, conn, &failed);
     Connection::release(conn);
     if (rc != SQLITE_OK) {
-        if (pzErrMsg)
-            *pzErrMsg = sqlite3_mprintf("penalty: registering %s failed: %s", failed ? failed : "?", sqlite3_errstr(rc));
+        if (pzErrMsg) {
+            if (!loaded.empty())
+                *pzErrMsg = sqlite3_mprintf("penalty: penalty %s is already loaded on this connection and "
+                                            "%s cannot replace it (registering %s failed: %s); load it on a new "
+                                            "connection, or with .load / sqlite3_load_extension() while no "
+                                            "statement runs",
+                                            loaded.c_str(), PENALTY_VERSION, failed ? failed : "?",
+                                            sqlite3_errstr(rc));
+            else
+                *pzErrMsg = sqlite3_mprintf("penalty: registering %s failed: %s", failed ? failed : "?",
+                                            sqlite3_errstr(rc));
+        }
         return rc;
     }
     return SQLITE_OK;

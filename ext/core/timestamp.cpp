@@ -134,17 +134,39 @@ Time parse_timestamp_text(std::string_view s) {
     return t;
 }
 
+namespace {
+
+// A number of Unix seconds in [kYyyymmddMin, kYyyymmddMax] (1970-08-09 to
+// 1970-12-15) is refused: there it reads as a YYYYMMDD date of the years
+// 1900..2999 (20171231), which is what the caller almost surely meant, and
+// taking it as seconds would answer silently for a day in 1970 (§1.2).
+[[noreturn]] void looks_like_yyyymmdd(const ValueView& v, Time n) {
+    const auto y = static_cast<unsigned>(n / 10000), m = static_cast<unsigned>(n / 100 % 100),
+               d = static_cast<unsigned>(n % 100);
+    const std::string date = m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m)
+                                 ? fmt::format("{:04}-{:02}-{:02}", y, m, d)
+                                 : std::string("YYYY-MM-DD");
+    throw Error(fmt::format("timestamp {} looks like a YYYYMMDD date, not Unix seconds (numbers from {} to {} are "
+                            "refused); pass the date as TEXT '{}', or Unix seconds as unixepoch('{}')",
+                            sql_literal(v), kYyyymmddMin, kYyyymmddMax, date, date));
+}
+
+}  // namespace
+
 Time parse_timestamp(const ValueView& v) {
     switch (v.kind) {
         case Kind::Integer:
             if (v.i < kMinTime || v.i > kMaxTime)
                 throw Error(fmt::format("timestamp {} is out of range (Unix seconds {} to {})", v.i, kMinTime, kMaxTime));
+            if (v.i >= kYyyymmddMin && v.i <= kYyyymmddMax) looks_like_yyyymmdd(v, v.i);
             return v.i;
         case Kind::Real: {
             if (!std::isfinite(v.r) || v.r < static_cast<double>(kMinTime) || v.r >= static_cast<double>(kMaxTime) + 1.0)
                 throw Error(fmt::format("timestamp {} is out of range (Unix seconds {} to {})",
                                         sql_literal(v), kMinTime, kMaxTime));
-            return static_cast<Time>(std::floor(v.r));
+            const auto t = static_cast<Time>(std::floor(v.r));
+            if (t >= kYyyymmddMin && t <= kYyyymmddMax) looks_like_yyyymmdd(v, t);
+            return t;
         }
         case Kind::Text: return parse_timestamp_text(v.s);
         case Kind::Null: throw Error(fmt::format("timestamp is NULL; {}", kTimestampForms));

@@ -1,8 +1,9 @@
 // timestamp.hpp — the timestamps of docs/model.md §1.2 and calendar periods.
 //
 // A timestamp is a signed 64-bit count of Unix seconds (UTC). Accepted input:
-//   INTEGER  Unix seconds
-//   REAL     Unix seconds, fraction dropped (floor)
+//   INTEGER  Unix seconds, except 19000101..29991231 (they read as a
+//            YYYYMMDD date: refused, saying so)
+//   REAL     Unix seconds, fraction dropped (floor); the same range refused
 //   TEXT     YYYY-MM-DD, YYYY-MM-DD HH:MM, YYYY-MM-DD HH:MM:SS, an optional
 //            .fff... after the seconds (dropped), 'T' instead of the space,
 //            and after a time an optional Z or +HH:MM / -HH:MM (to UTC)
@@ -25,6 +26,12 @@ constexpr Time kSecondsPerDay = 86400;
 // 0000-01-01 00:00:00 and 9999-12-31 23:59:59, the accepted range.
 constexpr Time kMinTime = -62167219200;
 constexpr Time kMaxTime = 253402300799;
+
+// Numbers (INTEGER, or REAL after the floor) refused as timestamps: as Unix
+// seconds they are 1970-08-09 to 1970-12-15, but they read as YYYYMMDD
+// dates of 1900..2999, surely what was meant (docs/model.md §1.2).
+constexpr Time kYyyymmddMin = 19000101;
+constexpr Time kYyyymmddMax = 29991231;
 
 // The accepted forms, as quoted in every timestamp error.
 extern const char* const kTimestampForms;

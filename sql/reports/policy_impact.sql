@@ -21,6 +21,17 @@
 -- points_now, points_proposed, reason.
 -- Expects sellers(id, name, credit, turnover) and violations(seller_id, code, occurred_at).
 
+-- 0. The report writes its proposal into the rule tables: on a read-only
+-- database (sqlite3 -readonly, a read-only file) it stops here, saying so,
+-- rather than at each write below. A copy under a scratch name, undone at
+-- once: it fails first, with penalty_copy_ruleset's message (cannot write
+-- ruleset 'policy_impact.sql write check' ...: the database is open
+-- read-only ...: open a writable database, or a writable copy of it).
+SAVEPOINT policy_impact_writable;
+SELECT 1 WHERE penalty_copy_ruleset(coalesce(@ruleset, 'taobao'), 'policy_impact.sql write check') < 0;
+ROLLBACK TO policy_impact_writable;
+RELEASE policy_impact_writable;
+
 -- 1. An earlier run's proposal goes.
 DROP TABLE IF EXISTS temp.policy_impact_stale;
 CREATE TEMP TABLE policy_impact_stale AS

@@ -95,7 +95,8 @@ TEST_CASE("penalty_install on a read-only database says why it failed") {
     REQUIRE(sqlite3_prepare_v2(db, "SELECT penalty_install()", -1, &st, nullptr) == SQLITE_OK);
     CHECK(sqlite3_step(st) == SQLITE_READONLY);
     CHECK(std::string(sqlite3_errmsg(db)) ==
-          "penalty_install: creating the rule tables: attempt to write a readonly database");
+          "penalty_install: creating the rule tables: attempt to write a readonly database; the database is open "
+          "read-only (or its file or directory is not writable): open a writable database, or a writable copy of it");
     sqlite3_finalize(st);
     sqlite3_close(db);
     std::remove(path);

@@ -63,6 +63,25 @@ print(len(rows))' "$work/out")
   [ "$bad" = 0 ] || failed=1
 done
 
+# policy_impact.sql on a read-only database: its first error says why, and
+# nothing is written. (Later writes fail too, with SQLite's bare message.)
+cp "$work/marketplace.db" "$work/readonly.db"
+chmod a-w "$work/readonly.db"
+before=$(sha256sum < "$work/readonly.db")
+run -readonly "$work/readonly.db" -cmd ".load $module" < "$root/sql/reports/policy_impact.sql" > "$work/out" 2> "$work/err" || true
+expected="Runtime error near line 31: penalty_copy_ruleset: cannot write ruleset 'policy_impact.sql write check' (the copy of 'taobao') into penalty_ruleset: attempt to write a readonly database; the database is open read-only (or its file or directory is not writable): open a writable database, or a writable copy of it (8)"
+if [ "$(head -n 1 "$work/err")" != "$expected" ]; then
+  echo "FAIL: policy_impact.sql -readonly: the first error is not the expected one:"
+  echo "  expected: $expected"
+  echo "  got:      $(head -n 1 "$work/err")"
+  failed=1
+elif [ "$(sha256sum < "$work/readonly.db")" != "$before" ]; then
+  echo "FAIL: policy_impact.sql -readonly changed the database"
+  failed=1
+else
+  echo "policy_impact -readonly: the first error says the database is read-only"
+fi
+
 mkdir -p "$work/checkout/build"
 ln -s "$module.so" "$work/checkout/build/penalty.so"
 cp "$work/marketplace.db" "$work/checkout/build/marketplace.db"

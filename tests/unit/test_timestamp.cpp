@@ -45,6 +45,30 @@ TEST_CASE("numbers") {
     CHECK(parse_timestamp(ValueView::real(-0.5)) == -1);  // floor, not truncation
 }
 
+TEST_CASE("numbers that read as YYYYMMDD dates are refused, saying what to pass") {
+    CHECK(error_of(ValueView::integer(20171231)) ==
+          "timestamp 20171231 looks like a YYYYMMDD date, not Unix seconds (numbers from 19000101 to 29991231 are "
+          "refused); pass the date as TEXT '2017-12-31', or Unix seconds as unixepoch('2017-12-31')");
+    CHECK(error_of(ValueView::integer(19000101)) ==
+          "timestamp 19000101 looks like a YYYYMMDD date, not Unix seconds (numbers from 19000101 to 29991231 are "
+          "refused); pass the date as TEXT '1900-01-01', or Unix seconds as unixepoch('1900-01-01')");
+    CHECK(error_of(ValueView::integer(29991231)) ==
+          "timestamp 29991231 looks like a YYYYMMDD date, not Unix seconds (numbers from 19000101 to 29991231 are "
+          "refused); pass the date as TEXT '2999-12-31', or Unix seconds as unixepoch('2999-12-31')");
+    // In the range but no calendar date: refused all the same, with the form.
+    CHECK(error_of(ValueView::integer(20170230)) ==
+          "timestamp 20170230 looks like a YYYYMMDD date, not Unix seconds (numbers from 19000101 to 29991231 are "
+          "refused); pass the date as TEXT 'YYYY-MM-DD', or Unix seconds as unixepoch('YYYY-MM-DD')");
+    CHECK(error_of(ValueView::real(20171231.5)) ==
+          "timestamp 20171231.5 looks like a YYYYMMDD date, not Unix seconds (numbers from 19000101 to 29991231 are "
+          "refused); pass the date as TEXT '2017-12-31', or Unix seconds as unixepoch('2017-12-31')");
+    // Just outside: Unix seconds as always.
+    CHECK(parse_timestamp(ValueView::integer(19000100)) == 19000100);
+    CHECK(parse_timestamp(ValueView::integer(29991232)) == 29991232);
+    CHECK(parse_timestamp(ValueView::real(19000100.9)) == 19000100);
+    CHECK(parse_timestamp(ValueView::integer(1514764799)) == 1514764799);
+}
+
 TEST_CASE("refusals name the value and the accepted forms") {
     const std::string forms = kTimestampForms;
     CHECK(error_of(ValueView::text("2017-02-30")) == "invalid timestamp '2017-02-30' (no such calendar date); " + forms);

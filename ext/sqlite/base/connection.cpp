@@ -35,26 +35,33 @@ Connection::Key Connection::current_key() const {
     return k;
 }
 
-const Compiled& Connection::compiled(std::string_view name) {
+Connection::Entry& Connection::entry(std::string_view name) {
     const Key now = current_key();
     if (!(now == key_)) {
         cache_.clear();
         key_ = now;
     }
     auto it = cache_.find(name);
-    if (it != cache_.end() && now.autocommit) return it->second.compiled;
+    if (it != cache_.end() && now.autocommit) return it->second;
     RawRules raw = load_rules(db_, name);
-    if (it != cache_.end() && it->second.raw == raw) return it->second.compiled;  // in a transaction, unchanged
+    if (it != cache_.end() && it->second.raw == raw) return it->second;  // in a transaction, unchanged
     Compiled compiled = compile_ruleset(raw);
+    // No row in penalty_ruleset: the core's one problem says so; here it
+    // also lists the rulesets there are (a misspelt name is the usual cause).
+    if (!raw.ruleset_row && !compiled.problems.empty()) compiled.problems.front().message = unknown_ruleset(db_, name);
     if (it == cache_.end()) it = cache_.emplace(std::string(name), Entry{std::move(raw), std::move(compiled)}).first;
     else it->second = Entry{std::move(raw), std::move(compiled)};
-    return it->second.compiled;
+    return it->second;
 }
 
+const Compiled& Connection::compiled(std::string_view name) { return entry(name).compiled; }
+
 std::shared_ptr<const Ruleset> Connection::ruleset(std::string_view name) {
-    const Compiled& c = compiled(name);
-    if (!c.ruleset) throw Error(fmt::format("ruleset {}: {}", sql_literal(ValueView::text(name)), c.error_text()));
-    return c.ruleset;
+    const Entry& e = entry(name);
+    const Compiled& c = e.compiled;
+    if (c.ruleset) return c.ruleset;
+    if (!e.raw.ruleset_row && !c.problems.empty()) throw Error(c.problems.front().message);  // unknown ruleset 'R'; ...
+    throw Error(fmt::format("ruleset {}: {}", sql_literal(ValueView::text(name)), c.error_text()));
 }
 
 }  // namespace penalty::glue

@@ -39,7 +39,9 @@ public:
     sqlite3* db() const { return db_; }
 
     // The compiled ruleset; throws Error("ruleset 'R': <table> row (...): ...")
-    // when it is invalid, SqliteError when the rule tables cannot be read.
+    // when it is invalid, Error("unknown ruleset 'R'; the rulesets are ...")
+    // when penalty_ruleset has no row R, SqliteError when the rule tables
+    // cannot be read.
     std::shared_ptr<const Ruleset> ruleset(std::string_view name);
 
     // The compile result with every problem (for penalty_check).
@@ -63,6 +65,7 @@ private:
         Compiled compiled;
     };
     Key current_key() const;  // throws SqliteError
+    Entry& entry(std::string_view name);  // the cached or freshly read rules
 
     sqlite3* db_;
     std::atomic<int> refs_{0};

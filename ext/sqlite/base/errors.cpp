@@ -7,9 +7,24 @@
 
 namespace penalty::glue {
 
+std::string_view lock_hint(int rc) {
+    switch (rc & 0xff) {
+        case SQLITE_BUSY:
+            return "; another connection is writing to the database and holds its lock: retry when it has "
+                   "committed, or let SQLite wait for it with PRAGMA busy_timeout = 5000 (milliseconds)";
+        case SQLITE_LOCKED:
+            return "; a table is locked by another statement of this connection (or of a connection sharing its "
+                   "cache): finish that statement, then retry";
+        case SQLITE_READONLY:
+            return "; the database is open read-only (or its file or directory is not writable): open a writable "
+                   "database, or a writable copy of it";
+        default: return {};
+    }
+}
+
 void check_rc(sqlite3* db, int rc, std::string_view doing) {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-    throw SqliteError(rc, fmt::format("{}: {}", doing, sqlite3_errmsg(db)));
+    throw SqliteError(rc, fmt::format("{}: {}{}", doing, sqlite3_errmsg(db), lock_hint(rc)));
 }
 
 namespace {

@@ -30,8 +30,14 @@ private:
 };
 
 // Throws SqliteError "<doing>: <sqlite3_errmsg(db)>" unless rc is
-// SQLITE_OK, SQLITE_ROW or SQLITE_DONE.
+// SQLITE_OK, SQLITE_ROW or SQLITE_DONE; for a busy, locked or read-only
+// database followed by what to do (lock_hint).
 void check_rc(sqlite3* db, int rc, std::string_view doing);
+
+// What to do about an SQLite error whose cause is not this call but the
+// database's state: "; <cause and remedy>" for SQLITE_BUSY, SQLITE_LOCKED
+// and SQLITE_READONLY (any extended code of them), else "".
+std::string_view lock_hint(int rc);
 
 // Sets the error of `ctx` from the exception in flight. Call only in a catch.
 void result_exception(sqlite3_context* ctx, const char* fn) noexcept;

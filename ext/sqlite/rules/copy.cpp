@@ -15,6 +15,7 @@
 #include "core/value.hpp"
 #include "sqlite/base/errors.hpp"
 #include "sqlite/read/source_table.hpp"
+#include "sqlite/rules/loader.hpp"
 #include "sqlite/base/statement.hpp"
 
 namespace penalty::glue {
@@ -43,10 +44,14 @@ std::string copy_statement(sqlite3* db, const char* table) {
     const std::string quoted = quote_identifier(table);
     const int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + quoted).c_str(), -1, 0, probe.out(), nullptr);
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-    if (rc != SQLITE_OK)
+    // Only a missing table or column means the rule tables are not
+    // installed; a busy or locked database (another connection writing)
+    // fails here too, and says so (check_rc, lock_hint).
+    if (rc != SQLITE_OK && missing_rule_table(db))
         throw SqliteError(rc, fmt::format("cannot read rule table {} ({}); run SELECT penalty_install() to create "
                                           "the rule tables",
                                           table, sqlite3_errmsg(db)));
+    check_rc(db, rc, fmt::format("reading rule table {}", table));
     std::vector<std::string> columns, values;
     bool has_ruleset = false;
     for (int c = 0; c < sqlite3_column_count(probe.get()); ++c) {
@@ -83,10 +88,7 @@ std::vector<std::string> tables_with(sqlite3* db, std::string_view ruleset) {
 sqlite3_int64 copy(sqlite3* db, std::string_view from, std::string_view to) {
     std::vector<std::string> statements;  // first: every rule table is there
     for (const char* table : kRuleTableNames) statements.push_back(copy_statement(db, table));
-    if (tables_with(db, from).empty())
-        throw Error(fmt::format("ruleset {} does not exist (no row in any rule table); expected the name of the "
-                                "ruleset to copy",
-                                literal(from)));
+    if (tables_with(db, from).empty()) throw Error(unknown_ruleset(db, from));  // no row in any rule table
     if (const auto taken = tables_with(db, to); !taken.empty())
         throw Error(fmt::format("ruleset {} already exists (rows in {}); expected a new name for the copy",
                                 literal(to), fmt::join(taken, ", ")));
@@ -97,7 +99,11 @@ sqlite3_int64 copy(sqlite3* db, std::string_view from, std::string_view to) {
         prepare(db, statements[k], st, doing);
         bind(db, st, 1, from);
         bind(db, st, 2, to);
-        check_rc(db, sqlite3_step(st.get()), doing);
+        const int rc = sqlite3_step(st.get());
+        if ((rc & 0xff) == SQLITE_READONLY)  // say what could not be written, and why (lock_hint)
+            check_rc(db, rc, fmt::format("cannot write ruleset {} (the copy of {}) into {}", literal(to), literal(from),
+                                         kRuleTableNames[k]));
+        check_rc(db, rc, doing);
         copied += sqlite3_changes(db);  // not changes64: SQLite 3.34 lacks it
     }
     return copied;

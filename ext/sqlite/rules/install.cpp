@@ -49,7 +49,7 @@ void exec(sqlite3* db, const std::string& sql, std::string_view doing) {
     if (rc == SQLITE_OK) return;
     const std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw SqliteError(rc, fmt::format("{}: {}", doing, msg));
+    throw SqliteError(rc, fmt::format("{}: {}{}", doing, msg, lock_hint(rc)));
 }
 
 // The first column of every row of a schema query `sql` with ?1 = `name`.
