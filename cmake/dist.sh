@@ -43,15 +43,16 @@ cp "$tmp/deb"/libsqlite3-mod-penalty_"$version"_*.deb "$out/"
 bash "$src/bindings/python/build_wheel.sh" "$build/penalty.so" "$version" "$out" > /dev/null
 [ "$with_npm" = 1 ] && bash "$src/bindings/node/build.sh" "$build/penalty.so" "$version" "$out" > /dev/null
 
-# The tar.gz: what `cmake --install --strip` installs of the module and the
-# header, with the SQL files and the README. The same bytes for the same
-# files: sorted, owned by root, dated by the last commit (else now), gzip -n.
+# The tar.gz: the module stripped (as the .deb, the wheel and the npm package
+# have it), the generated header, the SQL files and the README. Not through
+# `cmake --install`, which would replace BUILD_DIR/install_manifest.txt.
+# The same bytes for the same files: sorted, owned by root, dated by the
+# last commit (else now), gzip -n.
 name="penalty-$version-linux-$arch"
 stage="$tmp/$name"
-cmake --install "$build" --prefix "$tmp/prefix" --strip > /dev/null
-libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
 mkdir -p "$stage/sql"
-cp "$tmp/prefix/$libdir/penalty.so" "$tmp/prefix/include/penalty.h" "$src/README.md" "$stage/"
+strip -o "$stage/penalty.so" "$build/penalty.so"
+cp "$build/include/penalty.h" "$src/README.md" "$stage/"
 for f in LICENSE LICENSE.md LICENSE.txt COPYING; do [ -f "$src/$f" ] && cp "$src/$f" "$stage/"; done
 cp -r "$src/sql/schema.sql" "$src/sql/presets" "$src/sql/reports" "$stage/sql/"
 when=$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)
