@@ -9,8 +9,8 @@
 #               docs/model.md §5 (seller 1: 48 points, 3 repeats, closed
 #               2017-06-01 12:00:00) with penalty_install() and the
 #               tarball's own sql/presets/taobao.sql;
-#   .deb        installed with dpkg into an empty scratch root (dpkg --root;
-#               its dependencies are this machine's), then `.load penalty` by
+#   .deb        unpacked with dpkg into an empty scratch root (dpkg --root
+#               --unpack; its dependencies are this machine's), then `.load penalty` by
 #               name with that root's library directory on LD_LIBRARY_PATH;
 #               the install into a clean Debian 12 root is packaging.deb_root
 #               (opt-in, PENALTY_TEST_DEB=1);
@@ -88,16 +88,19 @@ echo "ok: $tarname.tar.gz: $(echo "$want" | wc -l) files as expected; unpacked, 
 root=$tmp/root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
 : > "$root/var/lib/dpkg/status"
-dpkg --root="$root" --log=/dev/null --force-depends --force-not-root --no-triggers -i "$dist/$deb" > "$tmp/dpkg.log" 2>&1 ||
-  { cat "$tmp/dpkg.log"; fail "dpkg --root -i $deb failed"; }
+# --unpack: its files, not its postinst (ldconfig, which would need a shell
+# and ldconfig inside the scratch root); its dependencies are this machine's.
+dpkg --root="$root" --log=/dev/null --force-depends --force-not-root --no-triggers --unpack "$dist/$deb" \
+  > "$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --root --unpack $deb failed"; }
 libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
 [ -f "$root/usr/$libdir/penalty.so" ] || fail "the .deb installed no /usr/$libdir/penalty.so"
-dpkg --root="$root" -s libsqlite3-mod-penalty | grep -qx 'Status: install ok installed' || fail "dpkg -s: not installed"
+dpkg --root="$root" -s libsqlite3-mod-penalty | grep -qx 'Status: install ok unpacked' ||
+  fail "dpkg -s: $(dpkg --root="$root" -s libsqlite3-mod-penalty | grep Status)"
 got=$(LD_LIBRARY_PATH="$root/usr/$libdir" sqlite3 -batch -bail :memory: -cmd '.load penalty' \
         "SELECT penalty_install();" ".read $root/usr/share/penalty/presets/taobao.sql" "$example" | tail -n 1) ||
   fail "sqlite3 '.load penalty' of the .deb's module: $got"
 [ "$got" = "$expected" ] || fail "the .deb's module gave '$got', expected '$expected'"
-echo "ok: $deb installed with dpkg into a scratch root; '.load penalty' by name computes $got"
+echo "ok: $deb unpacked with dpkg --root into a scratch root; '.load penalty' by name computes $got"
 
 # --- the wheel, into a fresh venv --------------------------------------------------
 /usr/bin/python3 -m venv "$tmp/venv"
