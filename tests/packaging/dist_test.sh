@@ -86,21 +86,28 @@ echo "ok: $tarname.tar.gz: $(echo "$want" | wc -l) files as expected; unpacked, 
 
 # --- the .deb, into a scratch root -------------------------------------------------
 root=$tmp/root
-mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
-: > "$root/var/lib/dpkg/status"
-# --unpack: its files, not its postinst (ldconfig, which would need a shell
-# and ldconfig inside the scratch root); its dependencies are this machine's.
-dpkg --root="$root" --log=/dev/null --force-depends --force-not-root --no-triggers --unpack "$dist/$deb" \
-  > "$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --root --unpack $deb failed"; }
 libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
+if [ "$(id -u)" -eq 0 ]; then
+  how="unpacked with dpkg --root into a scratch root"
+  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+  : > "$root/var/lib/dpkg/status"
+  # --unpack: its files, not its postinst (ldconfig, which would need a shell
+  # and ldconfig inside the scratch root); its dependencies are this
+  # machine's. dpkg looks for ldconfig in PATH: a user's PATH may lack sbin.
+  PATH=$PATH:/usr/sbin:/sbin dpkg --root="$root" --log=/dev/null --force-depends --no-triggers \
+    --unpack "$dist/$deb" > "$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --root --unpack $deb failed"; }
+  dpkg --root="$root" -s libsqlite3-mod-penalty | grep -qx 'Status: install ok unpacked' ||
+    fail "dpkg -s: $(dpkg --root="$root" -s libsqlite3-mod-penalty | grep Status)"
+else
+  how="extracted with dpkg-deb -x (not root: no dpkg --root)"
+  dpkg-deb -x "$dist/$deb" "$root"
+fi
 [ -f "$root/usr/$libdir/penalty.so" ] || fail "the .deb installed no /usr/$libdir/penalty.so"
-dpkg --root="$root" -s libsqlite3-mod-penalty | grep -qx 'Status: install ok unpacked' ||
-  fail "dpkg -s: $(dpkg --root="$root" -s libsqlite3-mod-penalty | grep Status)"
 got=$(LD_LIBRARY_PATH="$root/usr/$libdir" sqlite3 -batch -bail :memory: -cmd '.load penalty' \
         "SELECT penalty_install();" ".read $root/usr/share/penalty/presets/taobao.sql" "$example" | tail -n 1) ||
   fail "sqlite3 '.load penalty' of the .deb's module: $got"
 [ "$got" = "$expected" ] || fail "the .deb's module gave '$got', expected '$expected'"
-echo "ok: $deb unpacked with dpkg --root into a scratch root; '.load penalty' by name computes $got"
+echo "ok: $deb $how; '.load penalty' by name computes $got"
 
 # --- the wheel, into a fresh venv --------------------------------------------------
 /usr/bin/python3 -m venv "$tmp/venv"
