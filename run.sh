@@ -10,6 +10,12 @@
 #                    PENALTY_TEST_TSAN=0 leaves them out), and a one-minute
 #                    fuzzing run; ends with what each ran
 #   ./run.sh build   set up and build only (build/penalty.so)
+#   ./run.sh dist    set up, build, and write every package into dist/: the
+#                    .deb, the Python wheel, the npm tarball,
+#                    penalty-VERSION-linux-ARCH.tar.gz (the module, penalty.h,
+#                    sql/schema.sql, sql/presets/, sql/reports/, README.md)
+#                    and SHA256SUMS (`cd dist && sha256sum -c SHA256SUMS`);
+#                    README.md, "Install", says how to install each
 #   ./run.sh bench   set up, build, run the benchmark (bench/README.md)
 #
 # Set-up installs missing Debian packages with apt-get (through sudo when
@@ -23,12 +29,21 @@ root=$PWD
 
 # Every command configures the tests too, so CMake needs python3.
 packages=(g++ cmake make sqlite3 libsqlite3-dev libfmt-dev doctest-dev python3)
-# The tests: clang (fuzzing), dpkg-dev, file (CPack's .deb generator runs it)
-# and python3-build.. (packaging),
+# The packages (./run.sh dist, tests/packaging): dpkg-dev (dpkg-shlibdeps)
+# and file (CPack's .deb generator runs both), python3-build,
+# python3-setuptools and python3-wheel (the wheel), and npm (npm pack) when
+# there is no npm: Debian's (with its Node.js 18, about 350 small packages);
+# a Node.js from elsewhere (NodeSource's 20, which better-sqlite3 12 needs)
+# brings its own npm and conflicts with Debian's.
+dist_packages=(dpkg-dev file python3-build python3-setuptools python3-wheel)
+command -v npm >/dev/null || dist_packages+=(npm)
+# The tests: those, clang (fuzzing), python3-venv (the wheel in a venv),
 # python3-matplotlib (the docs' plot, docs/plot_balance.py), python3-dask..
-# (tests/dask, docs/scale.md).
-test_packages=(clang libclang-rt-dev dpkg-dev file python3-build python3-setuptools python3-wheel python3-venv
-               python3-matplotlib python3-dask python3-distributed python3-pandas)
+# (tests/dask, docs/scale.md), a JDK and xerial's sqlite-jdbc (embed.jvm),
+# Go and mattn/go-sqlite3 (embed.go).
+test_packages=("${dist_packages[@]}" clang libclang-rt-dev python3-venv
+               python3-matplotlib python3-dask python3-distributed python3-pandas
+               default-jdk-headless libxerial-sqlite-jdbc-java golang-go golang-github-mattn-go-sqlite3-dev)
 
 usage() {
   # The header comment above, without its '#'s.
@@ -181,6 +196,14 @@ case "${1:-}" in
   build)
     setup "${packages[@]}"
     build default build "the module, the static library and the tests" "a few minutes"
+    ;;
+  dist)
+    setup "${packages[@]}" "${dist_packages[@]}"
+    build default build "the module, the static library and the tests" "a few minutes"
+    echo "== writing every package into $root/dist/ (cmake/dist.sh)"
+    rm -rf dist
+    bash cmake/dist.sh build dist | sed 's/^/   /'
+    echo "Check them with: (cd dist && sha256sum -c SHA256SUMS); README.md, \"Install\", says how to install each."
     ;;
   bench)
     setup "${packages[@]}"

@@ -1,7 +1,8 @@
 # packaging.cmake — the packages: the CPack configuration of the Debian
 # package (`cd build && cpack -G DEB`; tests/packaging/deb_test.sh), and the
 # targets python_wheel (bindings/python/build_wheel.sh) and npm_package (bindings/node/build.sh),
-# not built by default.
+# and dist (cmake/dist.sh: all of them and a tar.gz into dist/, with
+# SHA256SUMS; `./run.sh dist`), not built by default.
 #
 # The package is named libsqlite3-mod-penalty, after Debian's own SQLite
 # extension packages (libsqlite3-mod-spatialite, libsqlite3-mod-ceph, ...):
@@ -55,4 +56,12 @@ add_custom_target(npm_package
   COMMAND bash ${PROJECT_SOURCE_DIR}/bindings/node/build.sh $<TARGET_FILE:penalty> ${PROJECT_VERSION} ${PROJECT_BINARY_DIR}/npm
   DEPENDS penalty
   COMMENT "Packing the npm package into ${PROJECT_BINARY_DIR}/npm"
+  VERBATIM)
+
+# Every package of a release into dist/ (cmake/dist.sh): the .deb, the wheel,
+# the npm tarball, penalty-<version>-linux-<arch>.tar.gz and SHA256SUMS.
+add_custom_target(dist
+  COMMAND bash ${PROJECT_SOURCE_DIR}/cmake/dist.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/dist
+  DEPENDS penalty penalty_static
+  COMMENT "Building every package into ${PROJECT_SOURCE_DIR}/dist"
   VERBATIM)
