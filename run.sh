@@ -40,10 +40,11 @@ command -v npm >/dev/null || dist_packages+=(npm)
 # The tests: those, clang (fuzzing), python3-venv (the wheel in a venv),
 # python3-matplotlib (the docs' plot, docs/plot_balance.py), python3-dask..
 # (tests/dask, docs/scale.md), a JDK and xerial's sqlite-jdbc (embed.jvm),
-# Go and mattn/go-sqlite3 (embed.go).
+# Go and mattn/go-sqlite3 (embed.go), PHP's CLI and SQLite3 class (embed.php).
 test_packages=("${dist_packages[@]}" clang libclang-rt-dev python3-venv
                python3-matplotlib python3-dask python3-distributed python3-pandas
-               default-jdk-headless libxerial-sqlite-jdbc-java golang-go golang-github-mattn-go-sqlite3-dev)
+               default-jdk-headless libxerial-sqlite-jdbc-java golang-go golang-github-mattn-go-sqlite3-dev
+               php-cli php-sqlite3)
 
 usage() {
   # The header comment above, without its '#'s.
