@@ -1,6 +1,7 @@
 // seller_batch.hpp — one seller's events as read from a source, and the
-// revocation rule (docs/model.md §3a). Both read strategies fill it
-// (sqlite/read/): the same values, the same order.
+// revocation rule (docs/model.md §3a). Both read strategies fill it (the
+// stream in sqlite/read/source_reader.cpp, the sort in core/event_sort.cpp):
+// the same values, the same order.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 //
 // 'stream' runs the source query in seller order (source_reader.hpp) and
 // evaluates one seller at a time; 'sort' reads the source once in storage
-// order and sorts compact records in memory (sorted_source.hpp). 'auto'
+// order and sorts compact records in memory (core/event_sort.hpp). 'auto'
 // asks SQLite for the plan of the seller-order query (EXPLAIN QUERY PLAN)
 // and streams only when SQLite delivers that order without sorting and
 // without a table read per row: a covering index, or a table (a WITHOUT

@@ -14,11 +14,8 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     rules_ = conn.ruleset(name);
     ev_.emplace(*rules_);
     revocations_until_ = revocations_until;
-    const unsigned workers = seller ? 0u : static_cast<unsigned>(settings.threads - 1);
-    if (!pool_ || pool_->requested() != workers) {
-        pool_.reset();
-        pool_ = std::make_unique<WorkerPool>(workers);
-    }
+    workers_ = seller ? 0u : static_cast<unsigned>(settings.threads - 1);
+    if (pool_ && pool_->requested() != workers_) pool_.reset();
     // A whole source under 'auto': the plan's query is handed to the reader.
     std::optional<ReadPlan> plan;
     if (!seller && settings.read_strategy == ReadStrategy::Auto)
@@ -27,11 +24,16 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     sorting_ = !seller && (settings.read_strategy == ReadStrategy::Sort || (plan && plan->sort));
     if (sorting_) {
         reader_.start(conn.db(), table, nullptr, SourceReader::Order::Storage, known);
-        sorted_.read(reader_, reader_.query(), *rules_, revocations_until, settings.memory_budget, pool_.get());
+        sorted_.read(reader_, reader_.query(), *rules_, revocations_until, settings.memory_budget, &workers());
     } else {
         const ValueView one = seller ? view_of(seller) : ValueView{};
         reader_.start(conn.db(), table, seller ? &one : nullptr, SourceReader::Order::BySeller, known);
     }
+}
+
+WorkerPool& SellerScan::workers() {
+    if (!pool_) pool_ = std::make_unique<WorkerPool>(workers_);
+    return *pool_;
 }
 
 bool SellerScan::next_seller() {

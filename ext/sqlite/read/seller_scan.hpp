@@ -46,9 +46,10 @@ public:
     const Ruleset& rules() const { return *rules_; }
     const Evaluator& evaluator() const { return *ev_; }
     std::shared_ptr<const Ruleset> shared_rules() const { return rules_; }
-    // The query's workers (threads - 1, or none for one seller); null
-    // before the first start.
-    WorkerPool* pool() { return pool_.get(); }
+    // The query's workers (threads - 1, or none for one seller), started
+    // on first use: a streamed ledger starts none.
+    WorkerPool& workers();
+    WorkerPool* pool_if_started() { return pool_.get(); }
 
 private:
     std::shared_ptr<const Ruleset> rules_;
@@ -58,6 +59,7 @@ private:
     bool sorting_ = false;  // reading through sorted_
     SellerBatch batch_;
     std::optional<Time> revocations_until_;
+    unsigned workers_ = 0;  // the query's number of workers
     std::unique_ptr<WorkerPool> pool_;
 };
 

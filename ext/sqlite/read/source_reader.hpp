@@ -50,8 +50,6 @@ public:
     const SourceQuery& query() const { return query_; }
 
     bool has_rowid() const { return query_.has_rowid; }
-    bool has_points() const { return query_.points_col >= 0; }
-    bool has_revoked_at() const { return query_.revoked_col >= 0; }
 
 private:
     [[noreturn]] void row_error(const std::string& what) const;

@@ -9,7 +9,8 @@ namespace penalty::glue {
 struct StandingsPipeline::Chunk final : WorkerPool::Job {
     const std::atomic<bool>* cancel = nullptr;
     Time as_of = 0;
-    std::shared_ptr<const Ruleset> rules;  // kept alive while the job may run
+    std::shared_ptr<const Ruleset> rules;     // kept alive while the job may run
+    std::shared_ptr<const Ruleset> ev_rules;  // ev's, held: a new ruleset never reuses its address
     std::optional<Evaluator> ev;
     std::vector<std::unique_ptr<SellerBatch>> batches;  // the first `size` are this chunk's
     std::vector<StandingResult> results;
@@ -21,7 +22,10 @@ struct StandingsPipeline::Chunk final : WorkerPool::Job {
     void run() noexcept override {
         std::size_t k = 0;
         try {
-            if (!ev || &ev->rules() != rules.get()) ev.emplace(*rules);
+            if (!ev || ev_rules != rules) {
+                ev.emplace(*rules);
+                ev_rules = rules;
+            }
             if (results.size() < size) results.resize(size);
             for (; k < size && !cancel->load(std::memory_order_relaxed); ++k)
                 evaluate_standing(*ev, *batches[k], as_of, results[k]);
@@ -42,7 +46,7 @@ void StandingsPipeline::stop() {
     // taking a chunk back and resubmitting it leaves the count behind. A
     // chunk not submitted is waited for at once.
     // Null entries: out of memory while start() made the chunks, or the pool.
-    if (WorkerPool* pool = scan_.pool())
+    if (WorkerPool* pool = scan_.pool_if_started())
         for (auto& c : chunks_)
             if (c) pool->wait(*c);
     in_flight_ = 0;
@@ -54,7 +58,7 @@ void StandingsPipeline::start(Connection& conn, sqlite3_value* ruleset, sqlite3_
     stop();
     ended_ = true;
     scan_.start(conn, ruleset, source, seller, as_of);
-    const std::size_t slots = 2 * std::size_t{scan_.pool()->workers()} + 1;
+    const std::size_t slots = 2 * std::size_t{scan_.workers().workers()} + 1;
     chunks_.resize(slots);
     for (auto& c : chunks_)
         if (!c) c = std::make_unique<Chunk>();
@@ -63,7 +67,7 @@ void StandingsPipeline::start(Connection& conn, sqlite3_value* ruleset, sqlite3_
     waited_ = false;
     ended_ = false;
     for (std::size_t k = 0; k < slots && fill(*chunks_[k]); ++k) {
-        scan_.pool()->submit(*chunks_[k]);
+        scan_.workers().submit(*chunks_[k]);
         ++in_flight_;
     }
 }
@@ -97,7 +101,7 @@ bool StandingsPipeline::next() {
     while (in_flight_ > 0) {
         Chunk& c = *chunks_[head_];
         if (!waited_) {
-            scan_.pool()->wait(c);
+            scan_.workers().wait(c);
             waited_ = true;
             pos_ = 0;
         } else {
@@ -115,7 +119,7 @@ bool StandingsPipeline::next() {
         --in_flight_;
         waited_ = false;
         if (fill(c)) {
-            scan_.pool()->submit(c);
+            scan_.workers().submit(c);
             ++in_flight_;
         }
         head_ = (head_ + 1) % chunks_.size();

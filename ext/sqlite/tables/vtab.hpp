@@ -5,7 +5,7 @@
 // after its data columns: SQLite hands `penalty_x('a', 'b')` to xBestIndex
 // as equality constraints on those columns. table_module<Spec>() builds the
 // whole sqlite3_module from a Spec that says only what is particular to one
-// table; each table is one file, table_<name>.cpp:
+// table; each table is one file, tables/<name>.cpp:
 //
 //   struct Spec {
 //       static constexpr ColumnDef columns[] = {{"seller_id", ""}, {"points", "INTEGER"}};
