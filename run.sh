@@ -17,12 +17,19 @@
 #                    and SHA256SUMS (`cd dist && sha256sum -c SHA256SUMS`);
 #                    README.md, "Install", says how to install each
 #   ./run.sh bench   set up, build, run the benchmark (bench/README.md)
+#   ./run.sh fuzz [SECONDS]
+#                    set up, build the fuzz target (build-fuzz/) and fuzz for
+#                    SECONDS (default 1800: 30 minutes, unseeded) from the
+#                    committed corpus fuzz/corpus; new inputs go to
+#                    build-fuzz/corpus-new/; ends with libFuzzer's coverage
+#                    (cov: edges, ft: features) and the inputs run
 #
 # Set-up installs missing Debian packages with apt-get (through sudo when
 # not root). Nothing is downloaded at build time; the tests also install
 # better-sqlite3 from npm when Node.js 20+ is present (tests/embed/node).
-# Every command builds all of build/ (the module, the static library, the
-# tests), so `ctest --test-dir build` and `cmake --install build` work after it.
+# Every command but fuzz builds all of build/ (the module, the static
+# library, the tests), so `ctest --test-dir build` and `cmake --install
+# build` work after it.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -129,6 +136,31 @@ ctest_stage() {
   [ "$status" -eq 0 ] || { echo "run.sh: tests failed in $dir/ (their output is above)"; exit 1; }
 }
 
+# fuzz_stage SECONDS CORPUS [FLAG...]: builds the fuzz target and fuzzes
+# for SECONDS from fuzz/corpus, writing new inputs into CORPUS; prints
+# libFuzzer's last line (cov: edges covered, ft: features, corp: inputs) and
+# peak memory, and leaves "S s, N inputs, cov C, ft F, 0 crashes" in
+# $stage_result. Exits, showing the end of the log, on a crash.
+fuzz_stage() {
+  local seconds=$1 corpus=$2
+  build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
+  echo "== fuzzing for $seconds seconds (libFuzzer, ASan + UBSan)"
+  if ! ./build-fuzz/fuzz_penalty "${@:3}" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 \
+       "$corpus" fuzz/corpus > "$work/fuzz.log" 2>&1; then
+    tail -n 60 "$work/fuzz.log"
+    echo "${summary:+$summary; }fuzz: $seconds s, 1 crash (above)"
+    exit 1
+  fi
+  grep -E "^(Done|stat::peak_rss_mb)" "$work/fuzz.log"
+  local runs last cov ft
+  runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$work/fuzz.log")
+  last=$(grep -E '^#[0-9]+.* cov: [0-9]+ ft: [0-9]+' "$work/fuzz.log" | tail -n 1 || true)
+  echo "   ${last:-libFuzzer printed no coverage line}"
+  cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<< "$last")
+  ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<< "$last")
+  stage_result="$seconds s, ${runs:-?} inputs, cov ${cov:-?}, ft ${ft:-?}, 0 crashes"
+}
+
 # The names of the tests ctest knows in DIR, one a line.
 test_names() {
   ctest --test-dir "$1" -N | sed -nE 's/^ *Test +#[0-9]+: (.*)$/\1/p' | sort
@@ -180,19 +212,18 @@ case "${1:-}" in
     else
       summary+="; tsan: not run (PENALTY_TEST_TSAN=0)"
     fi
-    build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
-    echo "== fuzzing for 60 seconds (libFuzzer, ASan + UBSan)"
     mkdir "$work/corpus"
-    # A fixed seed: the CI run is reproducible (fuzz longer, unseeded, by hand).
-    if ! ./build-fuzz/fuzz_penalty -seed=20171201 -max_total_time=60 -rss_limit_mb=2048 -print_final_stats=1 \
-         "$work/corpus" fuzz/corpus > "$work/fuzz.log" 2>&1; then
-      tail -n 60 "$work/fuzz.log"
-      echo "$summary; fuzz: 60 s, 1 crash (above)"
-      exit 1
-    fi
-    grep -E "^(Done|stat::peak_rss_mb)" "$work/fuzz.log"
-    runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$work/fuzz.log")
-    echo "$summary; fuzz: 60 s, ${runs:-?} inputs, 0 crashes"
+    # A fixed seed: the CI run is reproducible (fuzz longer, unseeded: ./run.sh fuzz).
+    fuzz_stage 60 "$work/corpus" -seed=20171201
+    echo "$summary; fuzz: $stage_result"
+    ;;
+  fuzz)
+    seconds=${2:-1800}
+    [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "run.sh fuzz: SECONDS must be a positive whole number, not '$seconds'"; exit 2; }
+    setup "${packages[@]}" clang libclang-rt-dev
+    mkdir -p build-fuzz/corpus-new
+    fuzz_stage "$seconds" build-fuzz/corpus-new
+    echo "fuzz: $stage_result; new inputs in $root/build-fuzz/corpus-new/"
     ;;
   build)
     setup "${packages[@]}"
