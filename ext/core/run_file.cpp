@@ -17,8 +17,15 @@ namespace penalty {
 
 namespace {
 
-[[noreturn]] void io_error(const char* doing, int err) {
-    throw Error(fmt::format("the temporary file of sorted runs: {} failed: {}", doing, std::strerror(err)));
+// The remedy an I/O error of the file names: where the file goes and how
+// to choose another place, or to spill less.
+constexpr const char* kRemedy =
+    "; set the environment variable SQLITE_TMPDIR to a directory with room for the runs (24 to 48 bytes an "
+    "event), or raise penalty_config('memory_budget') so that fewer events are spilled";
+
+[[noreturn]] void io_error(const std::string& dir, const char* doing, int err) {
+    throw Error(fmt::format("the temporary file of sorted runs in {}: {} failed: {}{}", dir, doing,
+                            std::strerror(err), kRemedy));
 }
 
 // The directory SQLite's unix VFS puts its temporary files in: the first
@@ -33,17 +40,17 @@ std::string temp_directory() {
     return ".";
 }
 
-// A new file in the temporary directory, deleted at once: it lives while open.
-std::FILE* open_temporary() {
-    std::string path = temp_directory() + "/penalty_runs_XXXXXX";
+// A new file in `dir`, deleted at once: it lives while open.
+std::FILE* open_temporary(const std::string& dir) {
+    std::string path = dir + "/penalty_runs_XXXXXX";
     const int fd = ::mkstemp(path.data());
-    if (fd < 0) io_error(fmt::format("creating it in {}", path.substr(0, path.size() - 19)).c_str(), errno);
+    if (fd < 0) io_error(dir, "creating it", errno);
     ::unlink(path.c_str());
     std::FILE* f = ::fdopen(fd, "w+b");
     if (!f) {
         const int err = errno;
         ::close(fd);
-        io_error("opening it", err);
+        io_error(dir, "opening it", err);
     }
     return f;
 }
@@ -51,14 +58,15 @@ std::FILE* open_temporary() {
 // Moves `bytes` bytes at `offset` with `op` (pread or pwrite), retrying
 // short transfers and EINTR; `doing` names the operation in errors.
 template <class Op>
-void transfer(Op op, int fd, char* p, std::size_t bytes, std::uint64_t offset, const char* doing, const char* at_end) {
+void transfer(Op op, int fd, char* p, std::size_t bytes, std::uint64_t offset, const std::string& dir,
+              const char* doing, const char* at_end) {
     while (bytes > 0) {
         const ssize_t n = op(fd, p, bytes, static_cast<off_t>(offset));
         if (n < 0) {
             if (errno == EINTR) continue;
-            io_error(doing, errno);
+            io_error(dir, doing, errno);
         }
-        if (n == 0) io_error(at_end, EIO);
+        if (n == 0) io_error(dir, at_end, EIO);
         p += n;
         bytes -= static_cast<std::size_t>(n);
         offset += static_cast<std::uint64_t>(n);
@@ -69,20 +77,21 @@ void transfer(Op op, int fd, char* p, std::size_t bytes, std::uint64_t offset, c
 
 std::uint64_t RunFile::append(const void* data, std::size_t bytes) {
     if (!file_) {
-        file_ = open_temporary();
+        dir_ = temp_directory();
+        file_ = open_temporary(dir_);
         size_ = 0;
     }
     const std::uint64_t at = size_;
     transfer([](int fd, char* p, std::size_t n, off_t o) { return ::pwrite(fd, p, n, o); }, fileno(file_),
-             static_cast<char*>(const_cast<void*>(data)), bytes, at, "writing", "writing");
+             static_cast<char*>(const_cast<void*>(data)), bytes, at, dir_, "writing", "writing");
     size_ += bytes;
     return at;
 }
 
 void RunFile::read(std::uint64_t offset, void* data, std::size_t bytes) const {
-    if (!file_ || offset + bytes > size_) io_error("reading past its end", EINVAL);
+    if (!file_ || offset + bytes > size_) io_error(dir_, "reading past its end", EINVAL);
     transfer([](int fd, char* p, std::size_t n, off_t o) { return ::pread(fd, p, n, o); }, fileno(file_),
-             static_cast<char*>(data), bytes, offset, "reading", "reading (unexpected end of file)");
+             static_cast<char*>(data), bytes, offset, dir_, "reading", "reading (unexpected end of file)");
 }
 
 void RunFile::close() {

@@ -5,13 +5,14 @@
 // /usr/tmp, /tmp) and unlinked at once, so it is gone when closed or when
 // the process ends; written by
 // appending, read back by offset. Every I/O call is checked: a failure is an
-// Error naming what failed and the system's reason ("No space left on
-// device").
+// Error naming the directory, what failed, the system's reason ("No space
+// left on device") and what to do (SQLITE_TMPDIR, or a larger memory_budget).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 namespace penalty {
 
@@ -32,6 +33,7 @@ public:
     std::uint64_t size() const { return size_; }
 
 private:
+    std::string dir_;  // the directory the file is in (for errors)
     std::FILE* file_ = nullptr;
     std::uint64_t size_ = 0;
 };

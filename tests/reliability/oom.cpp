@@ -260,6 +260,15 @@ int main() {
             // No query leaves a transaction open; a copy is whole or absent (its
             // answer can fail after it committed).
             std::string after = sqlite3_get_autocommit(db) ? "" : "a transaction left open";
+            // Out of memory, penalty_install's undo can fail too (a failed schema
+            // change expires the statements it prepared): out of memory, and the
+            // caller's ROLLBACK puts back every table (docs/reference.md).
+            if (!after.empty() && std::strstr(sql, "penalty_install") && got.rfind("ERROR(7): ", 0) == 0) {
+                const char* schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name";
+                sqlite3* before = fresh(fixture);
+                if (run(db, "ROLLBACK").empty() && run(db, schema) == run(before, schema)) after.clear();
+                sqlite3_close(before);
+            }
             if (got != expected && std::strstr(sql, "penalty_copy_ruleset")) {
                 const std::string rows = run(db, kCopiedRows);  // the answer is the rows copied
                 if (rows != "0\n" && rows != expected) after = "a copy left in part: " + rows;

@@ -14,6 +14,7 @@
 #include "core/rule_tables.hpp"
 #include "core/value.hpp"
 #include "sqlite/base/errors.hpp"
+#include "sqlite/base/savepoint.hpp"
 #include "sqlite/read/source_table.hpp"
 #include "sqlite/rules/loader.hpp"
 #include "sqlite/base/statement.hpp"
@@ -109,48 +110,14 @@ sqlite3_int64 copy(sqlite3* db, std::string_view from, std::string_view to) {
     return copied;
 }
 
-// The statements that open, commit and undo the copy's savepoint, prepared
-// before it opens: undoing then needs no new statement (no allocation to
-// fail when memory ran out).
-struct Transaction {
-    Statement open, release, rollback_to, rollback;
-    bool was_autocommit = false;
-
-    explicit Transaction(sqlite3* db) {
-        prepare(db, fmt::format("SAVEPOINT {}", kSavepoint), open, "preparing the copy");
-        prepare(db, fmt::format("RELEASE {}", kSavepoint), release, "preparing the copy");
-        prepare(db, fmt::format("ROLLBACK TO {}", kSavepoint), rollback_to, "preparing the copy");
-        prepare(db, "ROLLBACK", rollback, "preparing the copy");
-        was_autocommit = sqlite3_get_autocommit(db) != 0;
-    }
-
-    // Runs `st` once; its result code.
-    static int run(Statement& st) {
-        const int rc = sqlite3_step(st.get());
-        sqlite3_reset(st.get());  // its code repeats the step's
-        return rc == SQLITE_DONE ? SQLITE_OK : rc;
-    }
-
-    // Rolls the savepoint back and closes it. Where the savepoint began the
-    // transaction and is still open (a RELEASE that failed, say), the whole
-    // transaction is rolled back: it holds nothing but the copy. Returns
-    // whether the connection is as it was before the copy (as far as it can
-    // tell: SQLite may already have rolled back the caller's transaction).
-    bool undo(sqlite3* db) {
-        if (run(rollback_to) == SQLITE_OK) run(release);
-        if (was_autocommit && !sqlite3_get_autocommit(db)) run(rollback);
-        return !was_autocommit || sqlite3_get_autocommit(db);
-    }
-};
-
 }  // namespace
 
 sqlite3_int64 copy_ruleset(sqlite3* db, std::string_view from, std::string_view to) {
     if (from == to)
         throw Error(fmt::format("arguments 'from' and 'to' are both {}; expected two different ruleset names",
                                 literal(from)));
-    Transaction tx(db);
-    if (const int rc = Transaction::run(tx.open); rc != SQLITE_OK) {
+    Savepoint tx(db, kSavepoint, "preparing the copy");
+    if (const int rc = Savepoint::run(tx.open); rc != SQLITE_OK) {
         if (rc == SQLITE_NOMEM) throw std::bad_alloc();
         // SQLite refuses a savepoint while a statement that writes runs
         // (INSERT ... SELECT penalty_copy_ruleset(...), a trigger).
@@ -158,20 +125,7 @@ sqlite3_int64 copy_ruleset(sqlite3* db, std::string_view from, std::string_view 
                                 "SELECT penalty_copy_ruleset({}, {})",
                                 sqlite3_errmsg(db), literal(from), literal(to)));
     }
-    sqlite3_int64 copied = 0;
-    try {
-        copied = copy(db, from, to);
-        // A RELEASE that fails (SQLITE_BUSY committing) keeps the savepoint.
-        const int rc = Transaction::run(tx.release);
-        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-        check_rc(db, rc, "committing the copy");
-    } catch (...) {
-        if (!tx.undo(db))
-            throw SqliteError(SQLITE_ERROR, fmt::format("the failed copy could not be undone ({}); run ROLLBACK",
-                                                        sqlite3_errmsg(db)));
-        throw;
-    }
-    return copied;
+    return tx.commit(db, "copy", "committing the copy", [&] { return copy(db, from, to); });
 }
 
 }  // namespace penalty::glue

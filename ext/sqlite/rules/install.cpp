@@ -2,6 +2,7 @@
 // (install.hpp).
 #include "sqlite/rules/install.hpp"
 
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sqlite/base/errors.hpp"
+#include "sqlite/base/savepoint.hpp"
 #include "sqlite/base/statement.hpp"
 
 namespace penalty::glue {
@@ -180,9 +182,16 @@ int install(sqlite3* db) {
 }  // namespace
 
 int install_rule_tables(sqlite3* db) {
-    // No savepoint: penalty_install() runs inside the caller's statement,
-    // where SQLite refuses one. Each rebuild puts the rows back on failure.
-    return install(db);
+    // All or nothing: a failure (an I/O error, a full disk, a table that
+    // cannot be upgraded) undoes every table made or rebuilt. Where SQLite
+    // refuses a savepoint (a statement that writes is running: CREATE TABLE
+    // t AS SELECT penalty_install()), each rebuild still puts its rows back.
+    Savepoint sp(db, "penalty_install", "preparing penalty_install", /*changes_schema=*/true);
+    if (const int rc = Savepoint::run(sp.open); rc != SQLITE_OK) {
+        if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+        return install(db);
+    }
+    return sp.commit(db, "install", "committing the rule tables", [&] { return install(db); });
 }
 
 }  // namespace penalty::glue

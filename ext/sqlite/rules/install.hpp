@@ -12,6 +12,8 @@
 // back. A rebuilt table keeps its rows, and the indexes and triggers a user
 // made on it are made again. A table another one references by a foreign
 // key is not rebuilt while foreign keys are on (that would delete rows).
+// All of it runs in one savepoint: any failure leaves the rule tables as
+// they were.
 #pragma once
 
 #include "sqlite/base/sqlite_api.hpp"
