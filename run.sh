@@ -145,8 +145,9 @@ fuzz_stage() {
   local seconds=$1 corpus=$2
   build fuzz build-fuzz "the fuzz target (clang, libFuzzer)" "a few minutes" fuzz_penalty
   echo "== fuzzing for $seconds seconds (libFuzzer, ASan + UBSan)"
+  # Crash, leak and slow inputs go to build-fuzz/, not the working directory.
   if ! ./build-fuzz/fuzz_penalty "${@:3}" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 \
-       "$corpus" fuzz/corpus > "$work/fuzz.log" 2>&1; then
+       -artifact_prefix=build-fuzz/ "$corpus" fuzz/corpus > "$work/fuzz.log" 2>&1; then
     tail -n 60 "$work/fuzz.log"
     echo "${summary:+$summary; }fuzz: $seconds s, 1 crash (above)"
     exit 1
