@@ -206,9 +206,9 @@ case "${1:-}" in
       # setting and read strategy; the pool's unit tests; the WAL threads):
       # the whole suite under TSan would take as long as the ASan stage.
       build tsan build-tsan "the thread tests under ThreadSanitizer" "about 2.5 min" \
-            unit_tests capi_threads concurrency_tests
+            unit_tests capi_threads capi_parallel_read concurrency_tests
       echo "== running the thread tests under ThreadSanitizer (ctest, build-tsan/)"
-      ctest_stage build-tsan '^(unit\.worker_pool|capi\.threads|reliability\.concurrency)$'
+      ctest_stage build-tsan '^(unit\.worker_pool|capi\.threads|capi\.parallel_read\.tsan|reliability\.concurrency)$'
       summary+="; tsan: $stage_result"
     else
       summary+="; tsan: not run (PENALTY_TEST_TSAN=0)"

@@ -32,6 +32,23 @@ protected:
     ~RowSource() = default;
 };
 
+// A rowid table read in parts by several readers at once, each on its own
+// thread: the parallel read (sqlite/read/parallel_read.hpp). Reader 0 is
+// the caller's connection; the others are connections of the same snapshot.
+class PartedSource {
+public:
+    virtual std::size_t parts() const = 0;
+    // Reader `reader`'s rows of part `part`, called on that reader's
+    // thread; null when the reader cannot read (its connection did not
+    // open: its parts go to reader 0, which never answers null).
+    virtual RowSource* part(unsigned reader, std::size_t part) = 0;
+    // Makes every reader but 0 fail soon (from any thread).
+    virtual void cancel() noexcept = 0;
+
+protected:
+    ~PartedSource() = default;
+};
+
 class EventSorter {
 public:
     EventSorter();
@@ -48,6 +65,18 @@ public:
     // throws. `rows`, `shape` and `rules` must outlive the reading.
     void read(RowSource& rows, const RowShape& shape, const Ruleset& rules, std::optional<Time> revocations_until,
               std::int64_t memory_budget, WorkerPool* pool);
+
+    // The same from the parts of `parts`: reader 0 here, reader k on a
+    // worker of `pool` (one a worker), each making its own records from the
+    // parts it takes, merged at the end. The records, and so every figure
+    // and row, are those of read(). Returns false when the read must be
+    // made again with read() on the caller's connection alone: a bad row
+    // (read() names the first in storage order), or a reader other than
+    // 0 that failed. Throws what reader 0's rows throw (then the other
+    // readers are cancelled), and std::bad_alloc. Every job has ended when
+    // it returns or throws.
+    bool read_parallel(PartedSource& parts, const RowShape& shape, const Ruleset& rules,
+                       std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool& pool);
 
     // The next seller's events; false at the end (memory is released then).
     bool next(SellerBatch& out);

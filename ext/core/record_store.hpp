@@ -12,7 +12,11 @@
 #include <type_traits>
 #include <vector>
 
-#ifdef __linux__
+// ThreadSanitizer does not see mremap: pages a worker wrote, moved away by
+// its buffer's growth, would look like a race when another buffer is later
+// mapped there (the parallel read grows several at once). Under it, realloc.
+#if defined(__linux__) && !defined(__SANITIZE_THREAD__)
+#define PENALTY_MREMAP 1
 #include <sys/mman.h>
 #endif
 
@@ -61,7 +65,7 @@ bool before(const R& a, const R& b) {
 // mapping, grown by mremap: the kernel moves the pages, so growing never
 // holds an old and a new copy at once (std::vector's growth does, and so
 // does realloc for a block in the heap), and pages not yet written cost no
-// memory. Elsewhere than Linux, realloc.
+// memory. Elsewhere than Linux, and under ThreadSanitizer, realloc.
 template <class R>
 class RecordBuffer {
     static_assert(std::is_trivially_copyable_v<R>);
@@ -83,7 +87,7 @@ public:
 
     void reserve(std::size_t n) {
         if (n <= capacity_) return;
-#ifdef __linux__
+#ifdef PENALTY_MREMAP
         void* grown = data_ ? mremap(data_, capacity_ * sizeof(R), n * sizeof(R), MREMAP_MAYMOVE)
                             : mmap(nullptr, n * sizeof(R), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (grown == MAP_FAILED) throw std::bad_alloc();
@@ -99,7 +103,7 @@ public:
     }
     void clear() { size_ = 0; }
     void release() {
-#ifdef __linux__
+#ifdef PENALTY_MREMAP
         if (data_) munmap(data_, capacity_ * sizeof(R));
 #else
         std::free(data_);

@@ -45,12 +45,16 @@ constexpr Setting kSettings[] = {
          s.threads = static_cast<int>(
              integer_in("threads", v, 1, Settings::kMaxThreads, "an INTEGER from 1 (no worker thread) to 64"));
      }},
+    {"parallel_read", [](const Settings& s) { return Cell::from(ValueView::integer(s.parallel_read ? 1 : 0)); },
+     [](Settings& s, const ValueView& v) {
+         s.parallel_read = integer_in("parallel_read", v, 0, 1, "1 (on) or 0 (off)") == 1;
+     }},
 };
 
 const Setting& find(std::string_view name) {
     for (const Setting& s : kSettings)
         if (name == s.name) return s;
-    throw Error(fmt::format("no setting {}; expected 'read_strategy', 'memory_budget' or 'threads'",
+    throw Error(fmt::format("no setting {}; expected 'read_strategy', 'memory_budget', 'threads' or 'parallel_read'",
                             sql_literal(ValueView::text(name))));
 }
 

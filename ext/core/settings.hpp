@@ -1,5 +1,5 @@
 // settings.hpp — the per-connection settings of penalty_config(name [, value]):
-// read_strategy, memory_budget, threads, with their accepted values and
+// read_strategy, memory_budget, threads, parallel_read, with their accepted values and
 // defaults as docs/reference.md ("penalty_config") lists them. A Settings
 // lives in the Connection (sqlite/base/connection.hpp), never in a global,
 // and a query reads it once (sqlite/read/seller_scan.hpp).
@@ -20,6 +20,7 @@ struct Settings {
     static constexpr int kMaxThreads = 64;
     std::int64_t memory_budget = std::int64_t{4} << 30;
     int threads = 2;
+    bool parallel_read = true;  // a large table over `threads` connections where safe (sqlite/read/parallel_read.hpp)
 };
 
 const char* strategy_name(ReadStrategy s);

@@ -1,6 +1,8 @@
 // worker_pool.hpp — a few worker threads that run jobs handed to them, for
 // the work of one query that may leave the connection's thread (evaluating
-// sellers, sorting records). Pure C++: the jobs never call SQLite.
+// sellers, sorting records, reading parts of a table). Pure C++: a job
+// calls SQLite only on a connection of its own (the parallel read,
+// sqlite/read/parallel_read.hpp), never on the caller's.
 //
 // The caller owns every Job; submit() queues it, wait() blocks until it has
 // run. Jobs run in submission order as workers free up, so the caller gets

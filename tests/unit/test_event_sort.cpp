@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <cstdlib>
 #include <numeric>
 
@@ -464,6 +466,99 @@ TEST_CASE("event sort: 70,000 records in memory, sorted by two threads with a wo
     const std::string want = reference(rows, shape(3), *rules, std::nullopt);
     CHECK(sorted(rows, shape(3), *rules) == want);
     CHECK(sorted(rows, shape(3), *rules, std::nullopt, true) == want);
+}
+
+namespace {
+
+// A PartedSource over a vector of rows cut into parts of `size` rows;
+// reader `refuse` (if any) cannot open; reader 0's step fails at row
+// `fail_at` of the whole.
+class VectorParts final : public PartedSource {
+public:
+    VectorParts(const std::vector<SourceValues>& rows, std::size_t size, unsigned readers, unsigned refuse = 0,
+                std::size_t fail_at = SIZE_MAX)
+        : rows_(rows), size_(size), refuse_(refuse), fail_at_(fail_at) {
+        for (unsigned r = 0; r < readers; ++r) readers_.push_back(std::make_unique<Part>());
+    }
+    std::size_t parts() const override { return (rows_.size() + size_ - 1) / size_; }
+    RowSource* part(unsigned reader, std::size_t p) override {
+        if (reader != 0 && reader == refuse_) return nullptr;
+        Part& r = *readers_[reader];
+        r.rows.assign(rows_.begin() + static_cast<std::ptrdiff_t>(p * size_),
+                      rows_.begin() + static_cast<std::ptrdiff_t>(std::min(rows_.size(), (p + 1) * size_)));
+        const std::size_t fail = reader == 0 && fail_at_ >= p * size_ && fail_at_ < (p + 1) * size_
+                                     ? fail_at_ - p * size_ : SIZE_MAX;
+        r.source = std::make_unique<VectorSource>(r.rows, fail);
+        return r.source.get();
+    }
+    void cancel() noexcept override { cancelled = true; }
+    std::atomic<bool> cancelled{false};
+
+private:
+    struct Part {
+        std::vector<SourceValues> rows;
+        std::unique_ptr<VectorSource> source;
+    };
+    const std::vector<SourceValues>& rows_;
+    std::size_t size_;
+    unsigned refuse_;
+    std::size_t fail_at_;
+    std::vector<std::unique_ptr<Part>> readers_;
+};
+
+}  // namespace
+
+TEST_CASE("event sort: the parallel read gives the batches of one read, whoever reads which part") {
+    const auto rules = sort_rules();
+    const std::vector<SourceValues> wide = many_rows();
+    std::vector<SourceValues> plain;
+    for (const auto& r : wide) plain.push_back({r[0], r[1], r[2], r[3]});
+    const std::optional<Time> until = 1200;
+    for (const bool extras : {false, true}) {
+        CAPTURE(extras);
+        const auto& rows = extras ? wide : plain;
+        const RowShape s = extras ? shape(3, 4, 5) : shape(3);
+        const std::string want = reference(rows, s, *rules, until);
+        for (const unsigned workers : {0u, 1u, 3u})
+            for (const unsigned refuse : {0u, 1u}) {
+                CAPTURE(workers);
+                CAPTURE(refuse);
+                WorkerPool pool(workers);
+                VectorParts parts(rows, 700, workers + 1, refuse);
+                EventSorter sorter;
+                CHECK(sorter.read_parallel(parts, s, *rules, until, kUnlimited, pool));
+                CHECK_FALSE(parts.cancelled);
+                CHECK(drain(sorter, *rules) == want);
+            }
+    }
+}
+
+TEST_CASE("event sort: the parallel read asks for the read alone on a bad row, throws reader 0's failure") {
+    const auto rules = sort_rules();
+    std::vector<SourceValues> rows;
+    for (const auto& r : many_rows()) rows.push_back({r[0], r[1], r[2], r[3]});
+    WorkerPool pool(1);
+    EventSorter sorter;
+    {
+        std::vector<SourceValues> bad = rows;
+        bad[15000][1] = T("nope");  // a code the ruleset lacks, in a late part
+        VectorParts parts(bad, 700, 2);
+        CHECK_FALSE(sorter.read_parallel(parts, shape(3), *rules, std::nullopt, kUnlimited, pool));
+        SellerBatch b;
+        CHECK_FALSE(sorter.next(b));  // nothing kept
+    }
+    {
+        // Reader 1 cannot open, so reader 0 reads every part, and its step
+        // fails in the fifth: the others are cancelled, its error thrown.
+        VectorParts parts(rows, 700, 2, 1, 3000);
+        CHECK(error_of([&] { sorter.read_parallel(parts, shape(3), *rules, std::nullopt, kUnlimited, pool); }) ==
+              "step failed");
+        CHECK(parts.cancelled);
+    }
+    // The sorter reads again after both.
+    VectorParts parts(rows, 700, 2);
+    CHECK(sorter.read_parallel(parts, shape(3), *rules, std::nullopt, kUnlimited, pool));
+    CHECK(drain(sorter, *rules) == reference(rows, shape(3), *rules, std::nullopt));
 }
 
 namespace {

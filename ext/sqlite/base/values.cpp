@@ -60,6 +60,39 @@ ValueView column_view(sqlite3_stmt* stmt, int col) {
     }
 }
 
+// view_of() for each column, written in place.
+void column_views(sqlite3_stmt* stmt, int columns, ValueView* cols) {
+    for (int c = 0; c < columns; ++c) {
+        sqlite3_value* v = sqlite3_column_value(stmt, c);
+        ValueView& out = cols[c];
+        out.s = {};
+        switch (sqlite3_value_type(v)) {
+            case SQLITE_INTEGER:
+                out.kind = Kind::Integer;
+                out.i = sqlite3_value_int64(v);
+                break;
+            case SQLITE_FLOAT:
+                out.kind = Kind::Real;
+                out.r = sqlite3_value_double(v);
+                break;
+            case SQLITE_TEXT: {
+                const unsigned char* p = sqlite3_value_text(v);
+                if (!p) throw std::bad_alloc();
+                out.kind = Kind::Text;
+                out.s = {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_value_bytes(v))};
+                break;
+            }
+            case SQLITE_BLOB: {
+                const void* p = sqlite3_value_blob(v);
+                out.kind = Kind::Blob;
+                out.s = {p ? static_cast<const char*>(p) : "", static_cast<std::size_t>(sqlite3_value_bytes(v))};
+                break;
+            }
+            default: out.kind = Kind::Null; break;
+        }
+    }
+}
+
 int bind_view(sqlite3_stmt* st, int i, const ValueView& v) {
     switch (v.kind) {
         case Kind::Integer: return sqlite3_bind_int64(st, i, v.i);

@@ -19,6 +19,9 @@ namespace penalty::glue {
 
 ValueView view_of(sqlite3_value* v);                // throws std::bad_alloc
 ValueView column_view(sqlite3_stmt* stmt, int col); // throws std::bad_alloc
+// The first `columns` columns of the statement's row into `out`, valid
+// until the next step: the source readers' hot path. Throws std::bad_alloc.
+void column_views(sqlite3_stmt* stmt, int columns, ValueView* out);
 
 // Argument readers; throw penalty::Error naming the argument.
 std::string_view text_arg(sqlite3_value* v, const char* name);

@@ -106,7 +106,7 @@ void fn_read_plan(sqlite3_context* ctx, int, sqlite3_value** argv) {
     guard(ctx, registered(ctx).name, [&] {
         const std::string_view source = text_arg(argv[0], "source");
         Connection& conn = *registered(ctx).conn;
-        result_text(ctx, choose_read_plan(conn.db(), source, conn.settings().read_strategy).text);
+        result_text(ctx, choose_read_plan(conn.db(), source, conn.settings()).text);
     });
 }
 

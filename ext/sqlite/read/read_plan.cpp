@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sqlite/base/errors.hpp"
+#include "sqlite/read/parallel_read.hpp"
 #include "sqlite/read/source_reader.hpp"
 #include "sqlite/read/source_table.hpp"
 #include "sqlite/base/statement.hpp"
@@ -52,30 +53,37 @@ Delivery inspect(sqlite3* db, const std::string& sql) {
 
 }  // namespace
 
-ReadPlan choose_read_plan(sqlite3* db, std::string_view source, ReadStrategy strategy) {
+ReadPlan choose_read_plan(sqlite3* db, std::string_view source, const Settings& s) {
     ReadPlan plan;
     plan.query = source_query(db, source, false, SourceQuery::Order::BySeller);
     const SourceQuery& q = plan.query;
     const std::string& name = q.quoted;
-    if (strategy == ReadStrategy::Sort) {
+    if (s.read_strategy == ReadStrategy::Sort) {
         plan.sort = true;
         plan.text = fmt::format("sort: scan {} in storage order (read_strategy 'sort')", name);
-        return plan;
+    } else {
+        const Delivery d = inspect(db, q.sql);
+        std::string how;
+        if (d.sorts) how = "sorted by SQLite (no index gives the order seller_id, occurred_at)";
+        else if (d.table_reads) how = fmt::format("in index order (index \"{}\" does not cover the query: one table read per event)", d.index);
+        else if (!d.index.empty()) how = fmt::format("in index order (covering index \"{}\")", d.index);
+        else how = "in storage order (already ordered by seller_id, occurred_at)";
+        if (s.read_strategy == ReadStrategy::Stream) {
+            plan.text = fmt::format("stream: {} {} (read_strategy 'stream')", name, how);
+            return plan;
+        }
+        plan.sort = d.sorts || d.table_reads;
+        if (!plan.sort) plan.text = fmt::format("stream: {} {}", name, how);
+        else if (d.sorts) plan.text = fmt::format("sort: scan {} in storage order (no index gives the order seller_id, occurred_at)", name);
+        else plan.text = fmt::format("sort: scan {} in storage order (index \"{}\" does not cover the query)", name, d.index);
     }
-    const Delivery d = inspect(db, q.sql);
-    std::string how;
-    if (d.sorts) how = "sorted by SQLite (no index gives the order seller_id, occurred_at)";
-    else if (d.table_reads) how = fmt::format("in index order (index \"{}\" does not cover the query: one table read per event)", d.index);
-    else if (!d.index.empty()) how = fmt::format("in index order (covering index \"{}\")", d.index);
-    else how = "in storage order (already ordered by seller_id, occurred_at)";
-    if (strategy == ReadStrategy::Stream) {
-        plan.text = fmt::format("stream: {} {} (read_strategy 'stream')", name, how);
-        return plan;
+    const ParallelPlan p = plan_parallel_read(db, q, s);
+    if (p.readers > 1) {
+        plan.sort = plan.parallel = true;
+        plan.text = fmt::format("sort: scan {} in rowid ranges on {} connections (parallel read)", name, p.readers);
+    } else if (!p.why_not.empty()) {
+        plan.text += "; " + p.why_not;
     }
-    plan.sort = d.sorts || d.table_reads;
-    if (!plan.sort) plan.text = fmt::format("stream: {} {}", name, how);
-    else if (d.sorts) plan.text = fmt::format("sort: scan {} in storage order (no index gives the order seller_id, occurred_at)", name);
-    else plan.text = fmt::format("sort: scan {} in storage order (index \"{}\" does not cover the query)", name, d.index);
     return plan;
 }
 

@@ -12,6 +12,9 @@
 // Otherwise (a temporary B-tree, an index that does not cover the query,
 // an automatic index) it sorts. A pushed-down seller_id = ? always
 // streams (one index look-up); this plan is for whole-source reads.
+// With threads above 1, 'auto' and 'sort' read a large rowid table in
+// parallel (parallel_read.hpp) where it is safe, and say why not where it
+// is not.
 #pragma once
 
 #include <string>
@@ -25,12 +28,15 @@ namespace penalty::glue {
 
 struct ReadPlan {
     bool sort = false;
+    bool parallel = false;  // sort, in rowid ranges on several connections (parallel_read.hpp)
     SourceQuery query;  // the source's query (seller order), for the reader
     std::string text;  // e.g. sort: scan "violations" in storage order (index "v" does not cover the query)
 };
 
-// The plan for reading the whole of `source` with the setting `strategy`.
-// Throws Error / SqliteError (a missing source or column, as the tables do).
-ReadPlan choose_read_plan(sqlite3* db, std::string_view source, ReadStrategy strategy);
+// The plan for reading the whole of `source` under the settings `s`
+// (read_strategy; threads and memory_budget for the parallel read, which
+// 'auto' and 'sort' choose wherever parallel_read.hpp allows it). Throws
+// Error / SqliteError (a missing source or column, as the tables do).
+ReadPlan choose_read_plan(sqlite3* db, std::string_view source, const Settings& s);
 
 }  // namespace penalty::glue

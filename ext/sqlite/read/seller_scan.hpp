@@ -1,8 +1,9 @@
 // seller_scan.hpp — a source read seller by seller: what penalty_ledger and
 // penalty_standings share. Reads the connection's settings once per query
 // (core/settings.hpp): a whole source is streamed in seller order
-// (SourceReader) or read once and sorted (core/event_sort.hpp), as
-// read_plan.hpp chooses; seller_id = ? always streams. The query's one
+// (SourceReader) or read once and sorted (core/event_sort.hpp), on one
+// connection or several (parallel_read.hpp), as read_plan.hpp chooses;
+// seller_id = ? always streams. The query's one
 // WorkerPool (threads - 1 workers; none for one seller) serves the sort and
 // standings_pipeline.hpp. Every row read is checked (docs/model.md §3.1,
 // §3a), rows after as_of too.
@@ -52,6 +53,8 @@ public:
     WorkerPool* pool_if_started() { return pool_.get(); }
 
 private:
+    bool read_parallel(sqlite3* db, const SourceQuery& q, const Settings& settings);
+
     std::shared_ptr<const Ruleset> rules_;
     std::optional<Evaluator> ev_;
     SourceReader reader_;

@@ -15,6 +15,8 @@ SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, So
     SourceQuery out;
     out.literal = t.literal;
     out.quoted = t.quoted;
+    out.schema = t.home;
+    out.table = t.table;
     const bool has_points = t.column("points") >= 0, has_revoked = t.column("revoked_at") >= 0,
                has_anchor = t.column("anchor_at") >= 0;
     Statement probe;

@@ -18,6 +18,8 @@ struct SourceQuery : RowShape {
     std::string sql;
     std::string select_list;  // seller_id, code, occurred_at[, rowid, ...]
     std::string quoted;       // the table it names, quoted: "violations", "other"."violations"
+    std::string schema;       // the database that holds it (main, temp, an attached one)
+    std::string table;        // its name in that database, unquoted
     bool has_rowid = false;
 };
 SourceQuery source_query(sqlite3* db, std::string_view source, bool filtered, SourceQuery::Order order);

@@ -38,39 +38,7 @@ void SourceReader::start(sqlite3* db, std::string_view source, const ValueView* 
     checker_.reset(query_);
 }
 
-// view_of() for each column, written in place: the stream strategy's hot path.
-void SourceReader::row(ValueView* cols) const {
-    sqlite3_stmt* st = stmt_.get();
-    for (int c = 0; c < query_.columns; ++c) {
-        sqlite3_value* v = sqlite3_column_value(st, c);
-        ValueView& out = cols[c];
-        out.s = {};
-        switch (sqlite3_value_type(v)) {
-            case SQLITE_INTEGER:
-                out.kind = Kind::Integer;
-                out.i = sqlite3_value_int64(v);
-                break;
-            case SQLITE_FLOAT:
-                out.kind = Kind::Real;
-                out.r = sqlite3_value_double(v);
-                break;
-            case SQLITE_TEXT: {
-                const unsigned char* p = sqlite3_value_text(v);
-                if (!p) throw std::bad_alloc();
-                out.kind = Kind::Text;
-                out.s = {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_value_bytes(v))};
-                break;
-            }
-            case SQLITE_BLOB: {
-                const void* p = sqlite3_value_blob(v);
-                out.kind = Kind::Blob;
-                out.s = {p ? static_cast<const char*>(p) : "", static_cast<std::size_t>(sqlite3_value_bytes(v))};
-                break;
-            }
-            default: out.kind = Kind::Null; break;
-        }
-    }
-}
+void SourceReader::row(ValueView* cols) const { column_views(stmt_.get(), query_.columns, cols); }
 
 void SourceReader::row_error(const std::string& what) const {
     ValueView cols[SourceQuery::kMaxColumns];

@@ -160,7 +160,7 @@ std::vector<std::string> databases_with(sqlite3* db, const std::vector<std::stri
 
 SourceTable open_source_table(sqlite3* db, std::string_view name, const char* what,
                               std::initializer_list<const char*> required) {
-    SourceTable t{"", "", "", sql_literal(ValueView::text(name)), {}};
+    SourceTable t{"", "", "", "", sql_literal(ValueView::text(name)), {}};
     if (name.find('\0') != std::string_view::npos)
         throw Error(fmt::format("{} {} contains a NUL character", what, t.literal));
     const std::optional<NameParts> parts = split_name(name);
@@ -190,7 +190,10 @@ SourceTable open_source_table(sqlite3* db, std::string_view name, const char* wh
             choices.push_back(sql_literal(ValueView::text(name_part(d) + "." + name_part(t.table))));
         throw Error(fmt::format("{} {} is ambiguous: there is a table or view of that name in {}; name one: {}",
                                 what, t.literal, listing(in, "and"), listing(choices, "or")));
+    } else if (!in.empty()) {
+        t.home = in.front();
     }
+    if (parts->schema) t.home = t.schema;
     Statement probe;
     const int rc = sqlite3_prepare_v3(db, ("SELECT * FROM " + t.quoted).c_str(), -1, 0, probe.out(), nullptr);
     if (rc != SQLITE_OK) {

@@ -32,6 +32,7 @@ namespace penalty::glue {
 
 struct SourceTable {
     std::string schema;                // the database named, "" when unqualified
+    std::string home;                  // the database that holds it: `schema`, or the one an unqualified name finds
     std::string table;                 // the table part, unquoted
     std::string quoted;                // "schema"."table" or "table", for queries
     std::string literal;               // the name as given, as an SQL literal, for messages: 'violations'
