@@ -77,6 +77,9 @@ ReadPlan choose_read_plan(sqlite3* db, std::string_view source, const Settings& 
         else if (d.sorts) plan.text = fmt::format("sort: scan {} in storage order (no index gives the order seller_id, occurred_at)", name);
         else plan.text = fmt::format("sort: scan {} in storage order (index \"{}\" does not cover the query)", name, d.index);
     }
+    // A stream in index order stays one stream: on 2 cores the parallel
+    // read (a sort) is no faster there, and holds every record in memory.
+    if (!plan.sort) return plan;
     const ParallelPlan p = plan_parallel_read(db, q, s);
     if (p.readers > 1) {
         plan.sort = plan.parallel = true;

@@ -12,9 +12,9 @@
 // Otherwise (a temporary B-tree, an index that does not cover the query,
 // an automatic index) it sorts. A pushed-down seller_id = ? always
 // streams (one index look-up); this plan is for whole-source reads.
-// With threads above 1, 'auto' and 'sort' read a large rowid table in
-// parallel (parallel_read.hpp) where it is safe, and say why not where it
-// is not.
+// With threads above 1, a sort ('sort', or 'auto' where it sorts) reads a
+// large rowid table in parallel (parallel_read.hpp) where it is safe, and
+// says why not where it is not; a stream stays on one connection.
 #pragma once
 
 #include <string>
