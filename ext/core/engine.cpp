@@ -230,7 +230,7 @@ void Evaluator::catch_up(std::size_t k, TrackState& s, Time x, LedgerEntry* e) c
         const Time restore = s.restore_at.value_or(INT64_MAX);
         const Time when = std::min(reset, restore);
         if (when > x) return;
-        roll(k, s, when, nullptr);
+        roll(k, s, when, e);
         if (reset == when) {  // (a): several due at one instant: the smallest reset_to
             std::int64_t to = INT64_MAX;
             for (auto it = s.end_resets.begin(); it != s.end_resets.end() && it->first == when;)
@@ -264,7 +264,7 @@ void Evaluator::catch_up(std::size_t k, TrackState& s, Time x, LedgerEntry* e) c
         s.restoring.clear();
         s.oldest = 0;
         s.opening = s.sum = opening;
-        if (opening > 0 && e) {
+        if (e) {  // the latest period opened before the event (a reduction's roll may open one, §3b.o)
             e->carried = opening;
             e->carried_from = from;
         }

@@ -65,6 +65,8 @@ TEST_CASE("§3b order within an instant: a period ending at S carries over befor
     run.push("e", "2021-01-01");
     CHECK(run.ledger[2].before == 3);
     CHECK(run.ledger[2].after == 8);
+    CHECK(run.ledger[2].carried == 10);  // the period opened with 10, then the reset cut it
+    CHECK(run.notes[2] == "e: offence #3 in the whole history, 5 points; 10 points carried from 2020; track y 3 -> 8");
 }
 
 TEST_CASE("§3b.b: the nth recent firing of a threshold takes its sanction_repeat row") {
