@@ -1,8 +1,8 @@
-// fuzz_penalty.cpp — libFuzzer target: arbitrary rule rows (rules model v2),
+// fuzz_penalty.cpp — libFuzzer target: arbitrary rule rows (rules model v3),
 // events and calls of every SQL function and table of the extension, in an
 // in-memory database (static library, registered per connection).
 //
-// The input drives a FuzzedDataProvider: first the rule rows of all seven
+// The input drives a FuzzedDataProvider: first the rule rows of all eight
 // tables (CHECK constraints off so invalid rules get through), then a source
 // table v of events, then a sequence of calls with fuzzed arguments. Every
 // value is usually drawn from a generator that makes it likely to be valid
@@ -14,8 +14,9 @@
 // Rules covered: penalty_ruleset (tz_offset, repeat_days, prior_scope,
 // link_closes), penalty_track (every period including 'cycle', period_days,
 // daily_cap, merge_days), penalty_carry, penalty_violation (negative points,
-// expires_days, merge_days), penalty_repeat, penalty_threshold (days, every),
-// penalty_level. The source v(seller_id, code, occurred_at) has, by a flag
+// expires_days, merge_days; v3 clean_days, restore_days), penalty_repeat,
+// penalty_threshold (days, every; v3 reset_to, reset_on),
+// penalty_sanction_repeat (v3), penalty_level. The source v(seller_id, code, occurred_at) has, by a flag
 // of the input, the optional columns points, revoked_at and anchor_at (§3a),
 // their names in varying letter case; anchor_at is mostly the same instant
 // on every row of a seller.
@@ -275,7 +276,7 @@ void insert_rules(sqlite3* db, FuzzedDataProvider& in) {
     const int codes = in.ConsumeIntegralInRange(0, 5);
     for (int k = 0; k < codes; ++k)
         prepared("INSERT OR IGNORE INTO penalty_violation(ruleset, code, valid_from, track, points, closes, "
-                 "min_prior, expires_days, merge_days) VALUES('r', ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "min_prior, expires_days, merge_days, clean_days, restore_days) VALUES('r', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [](sqlite3_stmt* st, FuzzedDataProvider& f) {
                      bind_name(st, 1, f, kCodes);
                      if (f.ConsumeBool()) bind_text(st, 2, "0001-01-01"); else bind_timestamp(st, 2, f);
@@ -287,6 +288,10 @@ void insert_rules(sqlite3* db, FuzzedDataProvider& in) {
                      else sqlite3_bind_null(st, 7);
                      if (f.ConsumeIntegralInRange<int>(0, 2) == 0) bind_duration(st, 8, f, true);
                      else sqlite3_bind_null(st, 8);
+                     for (int col : {9, 10}) {  // v3: clean_days, restore_days (§3b.c, §3b.d)
+                         if (f.ConsumeIntegralInRange<int>(0, 2) == 0) bind_duration(st, col, f, true);
+                         else sqlite3_bind_null(st, col);
+                     }
                  });
     const int repeats = in.ConsumeIntegralInRange(0, 3);
     for (int k = 0; k < repeats; ++k)
@@ -298,8 +303,8 @@ void insert_rules(sqlite3* db, FuzzedDataProvider& in) {
                  });
     const int thresholds = in.ConsumeIntegralInRange(0, 4);
     for (int k = 0; k < thresholds; ++k)
-        prepared("INSERT OR IGNORE INTO penalty_threshold(ruleset, track, points, sanction, days, closes, every) "
-                 "VALUES('r', ?, ?, ?, ?, ?, ?)",
+        prepared("INSERT OR IGNORE INTO penalty_threshold(ruleset, track, points, sanction, days, closes, every, "
+                 "reset_to, reset_on) VALUES('r', ?, ?, ?, ?, ?, ?, ?, ?)",
                  [](sqlite3_stmt* st, FuzzedDataProvider& f) {
                      bind_name(st, 1, f, kTracks);
                      bind_int(st, 2, f, 0, 60);
@@ -307,6 +312,21 @@ void insert_rules(sqlite3* db, FuzzedDataProvider& in) {
                      bind_duration(st, 4, f, true);
                      bind_int(st, 5, f, 0, f.ConsumeIntegralInRange<int>(0, 3) == 0 ? 1 : 0);
                      if (f.ConsumeBool()) sqlite3_bind_null(st, 6); else bind_int(st, 6, f, 0, 20);
+                     if (f.ConsumeBool()) sqlite3_bind_null(st, 7); else bind_int(st, 7, f, -1, 20);  // v3 (§3b.a)
+                     if (wild(f)) bind_any(st, 8, f);
+                     else bind_text(st, 8, f.ConsumeBool() ? "start" : "end");
+                 });
+    const int escalations = in.ConsumeIntegralInRange(0, 3);  // v3 (§3b.b)
+    for (int k = 0; k < escalations; ++k)
+        prepared("INSERT OR IGNORE INTO penalty_sanction_repeat(ruleset, track, points, nth, sanction, days, closes) "
+                 "VALUES('r', ?, ?, ?, ?, ?, ?)",
+                 [](sqlite3_stmt* st, FuzzedDataProvider& f) {
+                     bind_name(st, 1, f, kTracks);
+                     bind_int(st, 2, f, 0, 60);
+                     bind_int(st, 3, f, 0, 4);
+                     bind_name(st, 4, f, {"warn", "seal", "shield"});
+                     bind_duration(st, 5, f, true);
+                     bind_int(st, 6, f, 0, f.ConsumeIntegralInRange<int>(0, 3) == 0 ? 1 : 0);
                  });
     const int levels = in.ConsumeIntegralInRange(0, 2);
     for (int k = 0; k < levels; ++k) run(db, "INSERT OR IGNORE INTO penalty_level(ruleset, min_credit, label) VALUES('r', ?, ?)", in, 2);
@@ -454,7 +474,7 @@ void make_links(sqlite3* db, FuzzedDataProvider& in) {
 // (prior_scope 'seller', link_closes 1), so both settings are exercised with valid rules.
 void copy_rulesets(sqlite3* db) {
     static const char* tables[] = {"penalty_ruleset", "penalty_track", "penalty_carry", "penalty_violation",
-                                   "penalty_repeat", "penalty_threshold", "penalty_level"};
+                                   "penalty_repeat", "penalty_threshold", "penalty_sanction_repeat", "penalty_level"};
     for (const char* to : {"rc", "rs"}) {
         for (const char* t : tables) {
             sqlite3_stmt* st = nullptr;

@@ -10,7 +10,7 @@
 -- timestamps and durations that parse, offsets within 14:00).
 --
 -- A duration column (repeat_days, period_days, days, expires_days,
--- merge_days) holds INTEGER days or TEXT 'n unit' (docs/model.md §1.4).
+-- merge_days, clean_days, restore_days) holds INTEGER days or TEXT 'n unit' (docs/model.md §1.4).
 
 CREATE TABLE IF NOT EXISTS penalty_ruleset(
   ruleset     TEXT NOT NULL PRIMARY KEY,
@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS penalty_violation(
   merge_days                                      -- duration: a repeat of the code within it counts as one
               CHECK (merge_days IS NULL OR typeof(merge_days) = 'text'
                      OR (typeof(merge_days) = 'integer' AND merge_days > 0)),
+  clean_days                                      -- duration: the track's record heals after it without an offence
+              CHECK (clean_days IS NULL OR typeof(clean_days) = 'text'
+                     OR (typeof(clean_days) = 'integer' AND clean_days > 0)),
+  restore_days                                    -- duration: this event's points go after it without an offence
+              CHECK (restore_days IS NULL OR typeof(restore_days) = 'text'
+                     OR (typeof(restore_days) = 'integer' AND restore_days > 0)),
   PRIMARY KEY (ruleset, code, valid_from)
 );
 
@@ -87,7 +93,23 @@ CREATE TABLE IF NOT EXISTS penalty_threshold(
   closes      INTEGER NOT NULL DEFAULT 0 CHECK (closes IN (0, 1)),
   every       INTEGER                             -- also fires at points + k * every, k = 1, 2, ...
               CHECK (every IS NULL OR (typeof(every) = 'integer' AND every > 0)),
+  reset_to    INTEGER                             -- the track's balance is cut to it; NULL: no reset
+              CHECK (reset_to IS NULL OR (typeof(reset_to) = 'integer' AND reset_to >= 0)),
+  reset_on    TEXT NOT NULL DEFAULT 'start'       -- the reset at the 'start' or the 'end' of the sanction
+              CHECK (reset_on IN ('start', 'end')),
   PRIMARY KEY (ruleset, track, points)
+);
+
+CREATE TABLE IF NOT EXISTS penalty_sanction_repeat(
+  ruleset     TEXT NOT NULL,                      -- the nth firing of threshold (ruleset, track, points)
+  track       TEXT NOT NULL,
+  points      INTEGER NOT NULL CHECK (typeof(points) = 'integer' AND points > 0),
+  nth         INTEGER NOT NULL CHECK (typeof(nth) = 'integer' AND nth >= 1),
+  sanction    TEXT NOT NULL,
+  days                                            -- duration of the sanction; NULL: indefinite
+              CHECK (days IS NULL OR typeof(days) = 'text' OR (typeof(days) = 'integer' AND days >= 0)),
+  closes      INTEGER NOT NULL DEFAULT 0 CHECK (closes IN (0, 1)),
+  PRIMARY KEY (ruleset, track, points, nth)
 );
 
 CREATE TABLE IF NOT EXISTS penalty_level(

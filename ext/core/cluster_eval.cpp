@@ -43,7 +43,7 @@ std::vector<std::unique_ptr<Evaluator>> push_events(const Ruleset& r, std::vecto
         const auto fired = evs[m]->fired();
         unit[m]->ledger.push_back({k, false, entry, evs[m]->note(entry, e.at, e.code),
                                    fired.empty() ? std::nullopt
-                                                 : std::optional<std::string>(fired.back().threshold->sanction)});
+                                                 : std::optional<std::string>(*fired.back().sanction)});
     }
     return evs;
 }

@@ -71,6 +71,16 @@ void Evaluator::reset(std::optional<Time> anchor, SharedRecord* shared) {
         t.cap_started = false;
         t.cap_day = t.cap_taken = 0;
         t.last_counted.reset();
+        t.end_resets.clear();
+        t.restoring.clear();
+        t.record_last.reset();
+        t.record_clean.clear();
+        t.restore_at.reset();
+    }
+    firings_.resize(static_cast<std::size_t>(rules_.escalating));
+    for (Firings& f : firings_) {
+        f.ends.clear();
+        f.total = 0;
     }
     repeat_until_.clear();
     offences_ = dismissed_ = merged_ = 0;
@@ -178,11 +188,11 @@ std::int64_t Evaluator::expiring(const TrackState& ts, Time x) const {
     return out;
 }
 
-// §3.6: the balance of track k at x (x >= every pushed event's time),
-// opening balance included.
-std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
+// §3.6: the balance of track k in state `s` at x (x >= every pushed
+// event's time, and every reduction of §3b due by x applied), opening
+// balance included.
+std::int64_t Evaluator::live_points(std::size_t k, const TrackState& s, Time x) const {
     const Track& t = rules_.tracks[k];
-    const TrackState& s = tracks_[k];
     if (!calendar_period(t.period)) return s.sum - expiring(s, x);
     if (!s.has_period) return 0;  // no event yet: nothing to carry either
     if (x < s.period_end) return s.sum - expiring(s, x);
@@ -191,11 +201,57 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
     return carry_to(t, s.period_start, s.period_end, s.sum - expiring(s, s.period_end - 1), x, &from);
 }
 
-// Brings track k to `at`: a new calendar period (with its carried opening
-// balance), and entries whose end has come leave the balance.
+// §3.6 and §3b: track k as of x, every reduction due at or before x applied
+// (a copy of its state when some are still to come).
+std::int64_t Evaluator::track_points(std::size_t k, Time x) const {
+    const TrackState& s = tracks_[k];
+    const bool due = (!s.end_resets.empty() && s.end_resets.begin()->first <= x) || (s.restore_at && *s.restore_at <= x);
+    if (!due) return live_points(k, s, x);
+    TrackState later = s;
+    catch_up(k, later, x, nullptr);
+    return live_points(k, later, x);
+}
+
+// Brings track k to `at` for an event: the reductions due by then (§3b),
+// then the period and the expiries.
 [[gnu::always_inline]] inline void Evaluator::enter(std::size_t k, Time at, LedgerEntry& e) {
-    const Track& t = rules_.tracks[k];
     TrackState& s = tracks_[k];
+    if (rules_.tracks[k].v3) catch_up(k, s, at, &e);
+    roll(k, s, at, &e);
+}
+
+// §3b Order within an instant: the reductions of track k due at or before x
+// that no event triggers (the end resets of (a), the restoration of (c)),
+// in time order; each at its instant S after the track is brought to S
+// (a period ending at S carried over, entries ending at S gone).
+void Evaluator::catch_up(std::size_t k, TrackState& s, Time x, LedgerEntry* e) const {
+    while (!s.end_resets.empty() || s.restore_at) {
+        const Time reset = s.end_resets.empty() ? INT64_MAX : s.end_resets.begin()->first;
+        const Time restore = s.restore_at.value_or(INT64_MAX);
+        const Time when = std::min(reset, restore);
+        if (when > x) return;
+        roll(k, s, when, e);
+        if (reset == when) {  // (a): several due at one instant: the smallest reset_to
+            std::int64_t to = INT64_MAX;
+            for (auto it = s.end_resets.begin(); it != s.end_resets.end() && it->first == when;)
+                to = std::min(to, it->second), it = s.end_resets.erase(it);
+            if (s.sum > to) take_credit(s, s.sum - to);
+        }
+        if (restore == when) {  // (c): the whole balance, and the record starts empty
+            take_credit(s, s.sum);
+            s.record_last.reset();
+            s.record_clean.clear();
+            s.restore_at.reset();
+            if (e) e->restored = when;
+        }
+    }
+}
+
+// Brings track k in state `s` to `at`: a new calendar period (with its
+// carried opening balance), and entries whose end has come leave the
+// balance. With `e`, an opening balance is noted on it.
+[[gnu::always_inline]] inline void Evaluator::roll(std::size_t k, TrackState& s, Time at, LedgerEntry* e) const {
+    const Track& t = rules_.tracks[k];
     if (calendar_period(t.period) && !(s.has_period && at < s.period_end)) {
         std::int64_t opening = 0;
         Time from = 0;
@@ -205,11 +261,12 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
         s.has_period = true;
         s.entries.clear();
         s.expiry.clear();
+        s.restoring.clear();
         s.oldest = 0;
         s.opening = s.sum = opening;
-        if (opening > 0) {
-            e.carried = opening;
-            e.carried_from = from;
+        if (e) {  // the latest period opened before the event (a reduction's roll may open one, §3b.o)
+            e->carried = opening;
+            e->carried_from = from;
         }
     }
     while (!s.expiry.empty() && s.expiry.begin()->first <= at) {
@@ -221,7 +278,8 @@ std::int64_t Evaluator::live_points(std::size_t k, Time x) const {
 }
 
 // §3.5b: a credit takes `amount` off the track, oldest points first (the
-// opening balance, then entries in evaluation order).
+// opening balance, then entries in evaluation order); so does a reduction
+// (§3b).
 void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
     const std::int64_t from_opening = std::min(amount, s.opening);
     s.opening -= from_opening;
@@ -248,34 +306,115 @@ void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
                                  [](std::int64_t b, const Threshold& t) { return b < t.points; });
     for (const Threshold& t : std::span(first, track.thresholds.end())) {
         if (e.after < t.points) break;  // ascending points: no later one is reached either
-        Fired f{&t, t.points, 1, std::nullopt};
+        std::int64_t low = 0, top = 0;  // the levels crossed: points + k * every, low <= k <= top
         if (t.every) {
-            const std::int64_t top = (e.after - t.points) / *t.every;      // highest k with level <= after
-            const std::int64_t low = e.before < t.points ? 0 : (e.before - t.points) / *t.every + 1;
+            top = (e.after - t.points) / *t.every;      // highest k with level <= after
+            low = e.before < t.points ? 0 : (e.before - t.points) / *t.every + 1;
             if (low > top) continue;
-            f.level = t.points + top * *t.every;
-            f.levels = top - low + 1;
         } else if (e.before >= t.points) {
             continue;
         }
-        if (t.days) f.end = add_duration(at, *t.days, rules_.tz_offset);
-        fired_.push_back(f);
-        const Sanction s{{at, code, e.track, e.before, e.after, &t, f.level}, f.end};
-        auto higher = [](const Sanction& a, const Sanction& b) {  // a's threshold above b's
-            return std::tie(a.why.level, a.why.threshold->points) > std::tie(b.why.level, b.why.threshold->points);
-        };
-        if (!s.end) {
-            if (!indefinite_ || higher(s, *indefinite_)) indefinite_ = s;
-        } else if (!finite_ || *s.end > *finite_->end || (*s.end == *finite_->end && higher(s, *finite_))) {
-            finite_ = s;
-        }
-        e.closing = e.closing || t.closes;
+        if (t.escalation >= 0) escalate(t, low, top, at, code, e);
+        else impose(t, t.points + top * t.every.value_or(0), top - low + 1, nullptr, 0, at, code, e);
     }
     if (fired_.size() > 1)
         std::sort(fired_.begin(), fired_.end(), [](const Fired& a, const Fired& b) {
             return std::tie(a.level, a.threshold->points) < std::tie(b.level, b.threshold->points);
         });
     e.fired = fired_.size();
+}
+
+// §3b.b: the levels low..top of threshold `t` crossed by one event are its
+// firings n0 + 1, n0 + 2, ... (n0: its recent earlier firings), in
+// ascending level order; the levels that fall on one penalty_sanction_repeat
+// row (or on none) fire together.
+void Evaluator::escalate(const Threshold& t, std::int64_t low, std::int64_t top, Time at, std::int32_t code,
+                         LedgerEntry& e) {
+    Firings& w = firings_[static_cast<std::size_t>(t.escalation)];
+    while (!w.ends.empty() && w.ends.front().first <= at) {  // no longer recent (§3.2)
+        std::pop_heap(w.ends.begin(), w.ends.end(), std::greater<>());
+        w.total -= w.ends.back().second;
+        w.ends.pop_back();
+    }
+    const std::int64_t n0 = std::min(w.total, INT64_MAX / 4);
+    for (std::int64_t k = low; k <= top;) {
+        const std::int64_t n = n0 + 1 + std::min(k - low, INT64_MAX / 4);
+        const SanctionStep* step = t.step_for(n);
+        const SanctionStep* next = step ? step + 1 : t.steps.data();
+        std::int64_t last = top;
+        if (next != t.steps.data() + t.steps.size() && top - k > next->nth - 1 - n) last = k + (next->nth - 1 - n);
+        impose(t, t.points + last * t.every.value_or(0), last - k + 1, step, n + (last - k), at, code, e);
+        if (last == top) break;
+        k = last + 1;
+    }
+    const std::int64_t fired = std::min(top - low + 1, INT64_MAX / 4);
+    w.ends.emplace_back(recent_until(at), fired);
+    std::push_heap(w.ends.begin(), w.ends.end(), std::greater<>());
+    w.total = std::min(w.total + fired, INT64_MAX / 4);
+}
+
+// §3.7 one firing of `t` (its levels up to `level`), with the values of
+// `step` (§3b.b) or its own: into fired_, the seller's sanctions, and an end
+// reset (§3b.a) when the sanction has an end.
+void Evaluator::impose(const Threshold& t, std::int64_t level, std::int64_t levels, const SanctionStep* step,
+                       std::int64_t nth, Time at, std::int32_t code, LedgerEntry& e) {
+    const std::optional<Duration>& days = step ? step->days : t.days;
+    Fired f{&t, level, levels, std::nullopt, step ? &step->sanction : &t.sanction, step ? step->closes : t.closes, nth};
+    if (days) f.end = add_duration(at, *days, rules_.tz_offset);
+    fired_.push_back(f);
+    const Sanction s{{at, code, e.track, e.before, e.after, &t, f.level, f.sanction}, f.end};
+    auto higher = [](const Sanction& a, const Sanction& b) {  // a's threshold above b's
+        return std::tie(a.why.level, a.why.threshold->points) > std::tie(b.why.level, b.why.threshold->points);
+    };
+    if (!s.end) {
+        if (!indefinite_ || higher(s, *indefinite_)) indefinite_ = s;
+    } else if (!finite_ || *s.end > *finite_->end || (*s.end == *finite_->end && higher(s, *finite_))) {
+        finite_ = s;
+    }
+    e.closing = e.closing || f.closes;
+    if (t.reset_to && t.reset_at_end && f.end) tracks_[e.track].end_resets.emplace(*f.end, *t.reset_to);
+}
+
+// §3b.a: the start resets the event fired: the smallest reset_to, right
+// after the event.
+void Evaluator::reset_at_start(TrackState& ts, LedgerEntry& e) const {
+    for (std::size_t k = 0; k < e.fired; ++k) {
+        const Threshold& t = *fired_[k].threshold;
+        if (t.reset_to && !t.reset_at_end) e.reset_to = std::min(e.reset_to.value_or(INT64_MAX), *t.reset_to);
+    }
+    if (e.reset_to && ts.sum > *e.reset_to) take_credit(ts, ts.sum - *e.reset_to);
+}
+
+// §3b.c and §3b.d: a counted offence at `at` ends the clean expiry of every
+// earlier event of the track (those due by `at` are gone already), may
+// start its own, and joins the track's record.
+void Evaluator::clean_record(const ViolationVersion& v, TrackState& ts, Time at, LedgerEntry& e) const {
+    std::erase_if(ts.restoring, [&](const Restoring& r) {
+        if (r.at == at) return false;  // (t, t + restore_days) leaves t out
+        if (r.until > at) {            // cancelled: back to its own end, if any
+            ts.expiry.erase(ts.expiry.find({r.until, r.entry}));
+            if (r.regular) ts.expiry.emplace(*r.regular, r.entry);
+        }
+        return true;
+    });
+    if (v.restore) {
+        const Time until = add_duration(at, *v.restore, rules_.tz_offset);
+        if (!e.expires || until < *e.expires) {
+            const std::size_t entry = ts.entries.size() - 1;
+            if (e.expires) ts.expiry.erase(ts.expiry.find({*e.expires, entry}));
+            ts.expiry.emplace(until, entry);
+            ts.restoring.push_back({entry, at, until, e.expires});
+            e.restores = until;
+        }
+    }
+    ts.record_last = at;
+    if (v.clean && std::find(ts.record_clean.begin(), ts.record_clean.end(), *v.clean) == ts.record_clean.end())
+        ts.record_clean.push_back(*v.clean);
+    ts.restore_at.reset();
+    for (const Duration& d : ts.record_clean) {
+        const Time r = add_duration(at, d, rules_.tz_offset);
+        ts.restore_at = ts.restore_at ? std::max(*ts.restore_at, r) : r;
+    }
 }
 
 // §3.5b Credits: never merged or dismissed; `nth` counts the code's recent
@@ -380,8 +519,9 @@ void Evaluator::take_credit(TrackState& s, std::int64_t amount) {
     const Fired* by = nullptr;
     if (!v.closes)
         for (const Fired& f : fired_)
-            if (f.threshold->closes && !by) by = &f;
-    closure_ = Decision{at, code, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0};
+            if (f.closes && !by) by = &f;
+    closure_ = Decision{at,      code, v.track, e.before, e.after, by ? by->threshold : nullptr, by ? by->level : 0,
+                        by ? by->sanction : nullptr};
 }
 
 // Steps §3.1–§3.8 for one event.
@@ -416,9 +556,11 @@ const LedgerEntry& Evaluator::push(Time at, std::int32_t code_id, std::optional<
     decide_points(code, v, track, ts, at, points, e);  // §3.5, §3.5a
     add_to_balance(v, track, ts, at, e);               // §3.6
     remember_counted(id, same, ts, at, e.nth);
+    if (track.v3) clean_record(v, ts, at, e);          // §3b.c, §3b.d
     e.closing = v.closes;                              // §3.7 Sanctions; §3.8 closure
     fire(track, at, code_id, e);
     close(v, at, code_id, e);
+    if (track.v3) reset_at_start(ts, e);               // §3b.a
     return last_;
 }
 
@@ -426,7 +568,7 @@ Standing Evaluator::standing(Time T) const {
     Standing s;
     s.track_points.resize(rules_.tracks.size());
     for (std::size_t k = 0; k < rules_.tracks.size(); ++k) {
-        s.track_points[k] = live_points(k, T);
+        s.track_points[k] = rules_.tracks[k].v3 ? track_points(k, T) : live_points(k, tracks_[k], T);
         s.points = checked_add(s.points, s.track_points[k], "the total of live points");
     }
     s.offences = offences_;
@@ -452,14 +594,14 @@ std::string Evaluator::decision_text(const Decision& d) const {
     const std::string every =
         d.threshold->every ? fmt::format(", every {} from {}", *d.threshold->every, d.threshold->points) : "";
     return fmt::format("{} on {} raised track {} from {} to {} points, crossing threshold {} ({}{})", code,
-                       format_timestamp(d.at), track, d.before, d.after, d.level, d.threshold->sanction, every);
+                       format_timestamp(d.at), track, d.before, d.after, d.level, *d.sanction, every);
 }
 
 std::string Evaluator::reason(const Standing& s) const {
     if (s.closure_at) return fmt::format("closed at {}: {}", format_timestamp(*s.closure_at), decision_text(*closure_));
     if (s.sanction) {
         const Sanction& x = *s.sanction;
-        return fmt::format("{} {}: {}", x.why.threshold->sanction,
+        return fmt::format("{} {}: {}", *x.why.sanction,
                            x.end ? "until " + format_timestamp(*x.end) : std::string("(indefinite)"),
                            decision_text(x.why));
     }
@@ -487,17 +629,25 @@ std::string Evaluator::fired_text(const Fired& f) const {
     const std::string levels =
         f.levels > 1 ? fmt::format("{} to {} (every {})", f.level - (f.levels - 1) * *t.every, f.level, *t.every)
                      : fmt::format("{}", f.level);
-    return fmt::format("; crossed {}: {} {}{}", levels, t.sanction,
-                       f.end ? "until " + format_timestamp(*f.end) : std::string("(indefinite)"),
-                       t.closes ? ", closes" : "");
+    std::string out = fmt::format("; crossed {}: {} {}{}", levels, *f.sanction,
+                                  f.end ? "until " + format_timestamp(*f.end) : std::string("(indefinite)"),
+                                  f.closes ? ", closes" : "");
+    if (f.nth > 0)  // §3b.b
+        out += f.levels > 1 ? fmt::format(" (firings #{} to #{} {})", f.nth - f.levels + 1, f.nth, window_text())
+                            : fmt::format(" (firing #{} {})", f.nth, window_text());
+    if (t.reset_to && !t.reset_at_end) out += fmt::format(", resets the track to {}", *t.reset_to);  // §3b.a
+    if (t.reset_to && t.reset_at_end && f.end)
+        out += fmt::format(", resets the track to {} at {}", *t.reset_to, format_timestamp(*f.end));
+    return out;
 }
 
 std::string Evaluator::note(const LedgerEntry& e, Time at, std::int32_t code_id) const {
     const std::string& code = rules_.codes[static_cast<std::size_t>(code_id)].name;
     const Track& track = rules_.tracks[e.track];
     std::string carried;
+    if (e.restored) carried = fmt::format("; track {} restored at {}", track.name, format_timestamp(*e.restored));
     if (e.carried > 0)
-        carried = fmt::format("; {} points carried from {}", e.carried, period_label(track, e.carried_from));
+        carried += fmt::format("; {} points carried from {}", e.carried, period_label(track, e.carried_from));
     switch (e.status) {
         case Status::Dismissed:
             return fmt::format("{}: dismissed, prior record {} < min_prior {} ({}){}", code, e.prior,
@@ -520,6 +670,7 @@ std::string Evaluator::note(const LedgerEntry& e, Time at, std::int32_t code_id)
     out += carried;
     out += fmt::format("; track {} {} -> {}", track.name, e.before, e.after);
     if (e.version->expires && e.expires) out += fmt::format("; expires {}", format_timestamp(*e.expires));
+    if (e.restores) out += fmt::format("; restored {} without an offence before", format_timestamp(*e.restores));
     for (std::size_t k = 0; k < e.fired; ++k) out += fired_text(fired_[k]);
     if (e.version->closes) out += "; closing violation";
     if (e.first_closing) out += "; closure";

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -42,12 +43,17 @@ const char* status_name(Status s);
 
 // One threshold fired by one event (§3.7). A repeating threshold (`every`)
 // fires once per level crossed; all of those start and end together, so
-// only the highest level and their number are kept.
+// only the highest level and their number are kept. With
+// penalty_sanction_repeat rows (§3b.b) the levels that share a row are
+// kept together, one Fired per row.
 struct Fired {
     const Threshold* threshold = nullptr;
     std::int64_t level = 0;        // the highest level crossed: points + k * every
     std::int64_t levels = 1;       // how many levels were crossed
     std::optional<Time> end;       // the sanction's end; nullopt: indefinite
+    const std::string* sanction = nullptr;  // the effective sanction (§3b.b)
+    bool closes = false;           // the effective closes (§3b.b)
+    std::int64_t nth = 0;          // with sanction_repeat rows: the firing number of `level`; else 0
 };
 
 // What decided a sanction or a closure: one counted event and its effect.
@@ -58,6 +64,7 @@ struct Decision {
     std::int64_t before = 0, after = 0;
     const Threshold* threshold = nullptr;  // null: closed by a closing violation
     std::int64_t level = 0;                // the threshold level crossed
+    const std::string* sanction = nullptr; // with a threshold: the effective sanction (§3b.b)
 };
 
 struct Sanction {
@@ -84,6 +91,9 @@ struct LedgerEntry {
     std::int64_t carried = 0;     // this event opened a period with this opening balance (§3.6)
     Time carried_from = 0;        // the start of the period it was carried from
     std::optional<Time> expires;  // when this event's points stop counting (rolling or expires_days)
+    std::optional<Time> restores; // §3b.d: when they stop if the track stays clean (restore_days)
+    std::optional<Time> restored; // §3b.c: the track was restored at this instant, before this event
+    std::optional<std::int64_t> reset_to;  // §3b.a: the track was cut to it right after this event
 };
 
 // The standing as of T (§4).
@@ -140,7 +150,12 @@ public:
 private:
     struct Entry {                  // a counted event's points, as long as they live
         Time at = 0;
-        std::int64_t left = 0;      // after credits; 0 once expired
+        std::int64_t left = 0;      // after credits and reductions; 0 once expired
+    };
+    struct Restoring {              // §3b.d: an entry that ends at `until` unless an offence comes first
+        std::size_t entry = 0;
+        Time at = 0, until = 0;
+        std::optional<Time> regular;  // its end otherwise (rolling, expires_days)
     };
     struct TrackState {
         bool has_period = false;             // calendar periods: the current one, [start, end)
@@ -153,6 +168,18 @@ private:
         std::int64_t cap_day = 0, cap_taken = 0;  // daily cap: the local day and what it took
         bool cap_started = false;
         std::optional<Time> last_counted;    // track merge window (§3.2a)
+        // v3 (§3b), only on a track with a v3 rule:
+        std::multimap<Time, std::int64_t> end_resets;  // (a) due instant -> reset_to
+        std::vector<Restoring> restoring;    // (d) this period's entries that may end early
+        std::optional<Time> record_last;     // (c) the record's latest offence
+        std::vector<Duration> record_clean;  // (c) the distinct clean_days of the record
+        std::optional<Time> restore_at;      // (c) when the track is restored, if clean until then
+    };
+    // §3b.b: the recent firings of one escalating threshold, as the
+    // instants they stop being recent, with their number (a min-heap).
+    struct Firings {
+        std::vector<std::pair<Time, std::int64_t>> ends;
+        std::int64_t total = 0;
     };
     // The events a look-back counts (§3.2), as the instants they stop being
     // recent: add(at, repeat_days). Those ends ascend with `at` for exact
@@ -175,9 +202,12 @@ private:
     std::int64_t carry_to(const Track& t, Time start, Time end, std::int64_t balance, Time x,
                           Time* from_start) const;
     void enter(std::size_t k, Time at, LedgerEntry& e);
+    void roll(std::size_t k, TrackState& s, Time at, LedgerEntry* e) const;
+    void catch_up(std::size_t k, TrackState& s, Time x, LedgerEntry* e) const;
     std::int64_t expiring(const TrackState& ts, Time x) const;
-    std::int64_t live_points(std::size_t k, Time x) const;
-    void take_credit(TrackState& ts, std::int64_t amount);
+    std::int64_t live_points(std::size_t k, const TrackState& s, Time x) const;
+    std::int64_t track_points(std::size_t k, Time x) const;
+    static void take_credit(TrackState& ts, std::int64_t amount);
     // The steps of push() (§3.2a–§3.8), in the order they run.
     void credit(const Code& code, const ViolationVersion& v, Window& own, TrackState& ts, Time at,
                 std::optional<std::int64_t> points, LedgerEntry& e);
@@ -189,6 +219,12 @@ private:
     void add_to_balance(const ViolationVersion& v, const Track& track, TrackState& ts, Time at, LedgerEntry& e);
     void remember_counted(std::size_t id, Window& same, TrackState& ts, Time at, std::int64_t nth);
     void fire(const Track& track, Time at, std::int32_t code, LedgerEntry& e);
+    void escalate(const Threshold& t, std::int64_t low, std::int64_t top, Time at, std::int32_t code,
+                  LedgerEntry& e);
+    void impose(const Threshold& t, std::int64_t level, std::int64_t levels, const SanctionStep* step,
+                std::int64_t nth, Time at, std::int32_t code, LedgerEntry& e);
+    void clean_record(const ViolationVersion& v, TrackState& ts, Time at, LedgerEntry& e) const;
+    void reset_at_start(TrackState& ts, LedgerEntry& e) const;
     void close(const ViolationVersion& v, Time at, std::int32_t code, LedgerEntry& e);
     std::string window_text() const;
     std::string period_label(const Track& t, Time start) const;
@@ -209,6 +245,7 @@ private:
     std::optional<Sanction> indefinite_; // the best indefinite sanction so far
     std::optional<Sanction> finite_;     // the finite sanction with the latest end (ties: higher level)
     std::optional<Decision> closure_;    // the first closing event
+    std::vector<Firings> firings_;       // per escalating threshold (§3b.b)
     std::vector<Fired> fired_;           // of the last push
     LedgerEntry last_;
 };

@@ -41,9 +41,9 @@ struct CarryRow {
     auto cells() const { return std::tie(track, min_points, carry); }
 };
 struct ViolationRow {
-    static constexpr const char* table = "penalty_violation"; static constexpr std::array columns = {"code", "valid_from", "track", "points", "closes", "min_prior", "expires_days", "merge_days"};
-    Cell code, valid_from, track, points, closes, min_prior, expires_days, merge_days;
-    auto cells() const { return std::tie(code, valid_from, track, points, closes, min_prior, expires_days, merge_days); }
+    static constexpr const char* table = "penalty_violation"; static constexpr std::array columns = {"code", "valid_from", "track", "points", "closes", "min_prior", "expires_days", "merge_days", "clean_days", "restore_days"};
+    Cell code, valid_from, track, points, closes, min_prior, expires_days, merge_days, clean_days, restore_days;
+    auto cells() const { return std::tie(code, valid_from, track, points, closes, min_prior, expires_days, merge_days, clean_days, restore_days); }
 };
 struct RepeatRow {
     static constexpr const char* table = "penalty_repeat"; static constexpr std::array columns = {"code", "nth", "points"};
@@ -51,9 +51,14 @@ struct RepeatRow {
     auto cells() const { return std::tie(code, nth, points); }
 };
 struct ThresholdRow {
-    static constexpr const char* table = "penalty_threshold"; static constexpr std::array columns = {"track", "points", "sanction", "days", "closes", "every"};
-    Cell track, points, sanction, days, closes, every;
-    auto cells() const { return std::tie(track, points, sanction, days, closes, every); }
+    static constexpr const char* table = "penalty_threshold"; static constexpr std::array columns = {"track", "points", "sanction", "days", "closes", "every", "reset_to", "reset_on"};
+    Cell track, points, sanction, days, closes, every, reset_to, reset_on;
+    auto cells() const { return std::tie(track, points, sanction, days, closes, every, reset_to, reset_on); }
+};
+struct SanctionRepeatRow {  // v3 (docs/model.md §3b.b)
+    static constexpr const char* table = "penalty_sanction_repeat"; static constexpr std::array columns = {"track", "points", "nth", "sanction", "days", "closes"};
+    Cell track, points, nth, sanction, days, closes;
+    auto cells() const { return std::tie(track, points, nth, sanction, days, closes); }
 };
 struct LevelRow {
     static constexpr const char* table = "penalty_level"; static constexpr std::array columns = {"min_credit", "label"};
@@ -71,7 +76,7 @@ bool operator==(const Row& a, const Row& b) {
 // Every rule table, in the order of sql/schema.sql.
 inline constexpr std::array kRuleTableNames = {RulesetRow::table, TrackRow::table,     CarryRow::table,
                                                ViolationRow::table, RepeatRow::table, ThresholdRow::table,
-                                               LevelRow::table};
+                                               SanctionRepeatRow::table, LevelRow::table};
 
 // One ruleset's rows, exactly as they sit in the rule tables.
 struct RawRules {
@@ -82,6 +87,7 @@ struct RawRules {
     std::vector<ViolationRow> violations;
     std::vector<RepeatRow> repeats;
     std::vector<ThresholdRow> thresholds;
+    std::vector<SanctionRepeatRow> sanction_repeats;
     std::vector<LevelRow> levels;
 
     bool operator==(const RawRules&) const = default;

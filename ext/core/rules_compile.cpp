@@ -99,6 +99,7 @@ public:
         if (!check_ruleset_row()) return nullptr;
         for (const TrackRow& r : raw_.tracks) check_track(r);
         for (const ThresholdRow& r : raw_.thresholds) check_threshold(r);
+        for (const SanctionRepeatRow& r : raw_.sanction_repeats) check_sanction_repeat(r);
         for (const CarryRow& r : raw_.carries) check_carry(r);
         finish_tracks();
         for (const ViolationRow& r : raw_.violations) check_violation(r);
@@ -191,6 +192,7 @@ private:
         ok = ck_.flag(T, key, "closes", r.closes) && ok;
         ok = (r.every.kind == Kind::Null ||
               ck_.integer(T, key, "every", r.every, 1, kI64Max, "NULL or a positive INTEGER")) && ok;
+        ok = check_reset(key, r, th) && ok;
         if (!ok) return;
         th.points = r.points.i;
         th.sanction = r.sanction.s;
@@ -202,6 +204,65 @@ private:
             return;
         }
         list.push_back(th);
+    }
+
+    // §2 (v3): reset_to NULL or an INTEGER >= 0; reset_on 'start' or 'end'
+    // (a warning when there is no reset_to for it to time).
+    bool check_reset(const std::string& key, const ThresholdRow& r, Threshold& th) {
+        const char* T = ThresholdRow::table;
+        bool ok = r.reset_to.kind == Kind::Null ||
+                  ck_.integer(T, key, "reset_to", r.reset_to, 0, kI64Max, "NULL or an INTEGER >= 0");
+        if (r.reset_on.kind != Kind::Text || (r.reset_on.s != "start" && r.reset_on.s != "end")) {
+            ck_.error(T, key, fmt::format("reset_on is {}; expected 'start' or 'end'", lit(r.reset_on)));
+            return false;
+        }
+        if (!ok) return false;
+        th.reset_at_end = r.reset_on.s == "end";
+        if (r.reset_to.kind != Kind::Null) th.reset_to = r.reset_to.i;
+        else if (th.reset_at_end) ck_.warning(T, key, "reset_on 'end' is ignored without reset_to");
+        return true;
+    }
+
+    // §2 (v3) penalty_sanction_repeat: an existing threshold (one whose own
+    // row is in error is not reported again), nth, sanction, days, closes,
+    // no two at the same nth of a threshold.
+    void check_sanction_repeat(const SanctionRepeatRow& r) {
+        const std::string key =
+            fmt::format("track {}, points {}, nth {}", lit(r.track), lit(r.points), lit(r.nth));
+        const char* T = SanctionRepeatRow::table;
+        Threshold* th = valid_threshold(r.track, r.points);
+        if (!th) {
+            if (std::none_of(raw_.thresholds.begin(), raw_.thresholds.end(),
+                             [&](const ThresholdRow& t) { return t.track == r.track && t.points == r.points; }))
+                ck_.error(T, key, fmt::format("names no threshold: penalty_threshold has no row with track {} and "
+                                              "points {}",
+                                              lit(r.track), lit(r.points)));
+            return;
+        }
+        SanctionStep step;
+        bool ok = ck_.integer(T, key, "nth", r.nth, 1, kI64Max, "an INTEGER >= 1");
+        ok = ck_.name(T, key, "sanction", r.sanction) && ok;
+        ok = ck_.duration(T, key, "days", r.days, 0, true, step.days) && ok;
+        ok = ck_.flag(T, key, "closes", r.closes) && ok;
+        if (!ok) return;
+        step.nth = r.nth.i;
+        step.sanction = r.sanction.s;
+        step.closes = r.closes.i == 1;
+        if (std::any_of(th->steps.begin(), th->steps.end(), [&](const SanctionStep& o) { return o.nth == step.nth; })) {
+            ck_.error(T, key, "duplicate nth");
+            return;
+        }
+        th->steps.push_back(std::move(step));
+    }
+
+    // The valid threshold at (track, points), or nullptr.
+    Threshold* valid_threshold(const Cell& track, const Cell& points) {
+        if (track.kind != Kind::Text || points.kind != Kind::Integer) return nullptr;
+        auto it = tracks_.find(track.s);
+        if (it == tracks_.end()) return nullptr;
+        for (Threshold& t : it->second.thresholds)
+            if (t.points == points.i) return &t;
+        return nullptr;
     }
 
     // §2.3a penalty_carry (v2): a calendar track, min_points, carry, no two
@@ -242,6 +303,12 @@ private:
                       [](const CarryStep& a, const CarryStep& b) { return a.min_points < b.min_points; });
             t.repeating =
                 std::any_of(t.thresholds.begin(), t.thresholds.end(), [](const Threshold& h) { return h.every; });
+            for (Threshold& h : t.thresholds) {  // §3b.a, §3b.b
+                std::sort(h.steps.begin(), h.steps.end(),
+                          [](const SanctionStep& a, const SanctionStep& b) { return a.nth < b.nth; });
+                if (!h.steps.empty()) h.escalation = rs_->escalating++;
+                t.v3 = t.v3 || h.reset_to.has_value();
+            }
             rs_->tracks.push_back(t);
         }
     }
@@ -274,10 +341,18 @@ private:
         ok = ck_.integer(T, key, "min_prior", r.min_prior, 0, kI64Max, "an INTEGER >= 0") && ok;
         ok = ck_.duration(T, key, "expires_days", r.expires_days, 1, true, v.expires) && ok;
         ok = ck_.duration(T, key, "merge_days", r.merge_days, 1, true, v.merge) && ok;
+        ok = ck_.duration(T, key, "clean_days", r.clean_days, 1, true, v.clean) && ok;
+        ok = ck_.duration(T, key, "restore_days", r.restore_days, 1, true, v.restore) && ok;
         if (!ok) return;
         if (r.points.i < 0 && r.closes.i == 1) {
             ck_.error(T, key,
                       fmt::format("points is {} with closes = 1; a credit (negative points) cannot close", r.points.i));
+            return;
+        }
+        if (r.points.i < 0 && (v.clean || v.restore)) {  // §2 (v3)
+            ck_.error(T, key,
+                      fmt::format("points is {} with {} set; a credit (negative points) has no clean record",
+                                  r.points.i, v.clean ? "clean_days" : "restore_days"));
             return;
         }
         v.track = track_index(r.track.s);
@@ -376,10 +451,15 @@ private:
         // A track follows each event's points when they can leave it one by one:
         // a rolling window, a per-event expiry (§3.6), or credits taking oldest
         // first (§3.5b).
-        for (Track& t : rs_->tracks) t.keeps_entries = t.period == Period::Rolling;
+        // So does a track with a v3 rule (§3b): reductions take oldest first
+        // and restore_days ends an event's points on its own.
+        for (Track& t : rs_->tracks) t.keeps_entries = t.period == Period::Rolling || t.v3;
         for (const Code& c : rs_->codes)
-            for (const ViolationVersion& v : c.versions)
-                if (c.credit || v.expires) rs_->tracks[v.track].keeps_entries = true;
+            for (const ViolationVersion& v : c.versions) {
+                Track& t = rs_->tracks[v.track];
+                t.v3 = t.v3 || v.clean || v.restore;
+                if (c.credit || v.expires || t.v3) t.keeps_entries = true;
+            }
         // codes is final now: the index may point into it.
         for (std::size_t k = 0; k < rs_->codes.size(); ++k)
             rs_->code_index.emplace(rs_->codes[k].name, static_cast<std::int32_t>(k));

@@ -1,4 +1,5 @@
-// ruleset.cpp — look-ups on a compiled ruleset (docs/model.md §3.1 version, §3.5 points).
+// ruleset.cpp — look-ups on a compiled ruleset (docs/model.md §3.1 version, §3.5 points,
+// §3b.b escalating sanctions).
 #include "core/ruleset.hpp"
 
 #include <algorithm>
@@ -29,6 +30,12 @@ std::int64_t Code::points_for(const ViolationVersion& v, std::int64_t nth) const
     auto it = std::upper_bound(repeats.begin(), repeats.end(), nth,
                                [](std::int64_t n, const RepeatStep& r) { return n < r.nth; });
     return it == repeats.begin() ? v.points : std::prev(it)->points;
+}
+
+const SanctionStep* Threshold::step_for(std::int64_t n) const {
+    auto it = std::upper_bound(steps.begin(), steps.end(), n,
+                               [](std::int64_t k, const SanctionStep& r) { return k < r.nth; });
+    return it == steps.begin() ? nullptr : &*std::prev(it);
 }
 
 std::int32_t Ruleset::code_id(std::string_view code) const {

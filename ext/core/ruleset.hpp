@@ -23,12 +23,28 @@ enum class Period { Year, Quarter, Month, Rolling, Lifetime, Cycle };
 // opening balance passes to the next one (docs/model.md §3.6).
 inline bool calendar_period(Period p) { return p != Period::Rolling && p != Period::Lifetime; }
 
+// What a firing imposes: the threshold's own, or a penalty_sanction_repeat
+// row's for its nth firing (§3b.b).
+struct SanctionStep {
+    std::int64_t nth = 1;
+    std::string sanction;
+    std::optional<Duration> days;        // nullopt: indefinite
+    bool closes = false;
+};
+
 struct Threshold {
     std::int64_t points = 0;             // fires when a balance crosses it (> 0)
     std::string sanction;
     std::optional<Duration> days;        // nullopt: indefinite
     bool closes = false;
     std::optional<std::int64_t> every;   // also fires at points + k * every, k >= 1 (§3.7)
+    std::optional<std::int64_t> reset_to;  // v3: the track is cut to it when it fires (§3b.a)
+    bool reset_at_end = false;           // reset_on = 'end'
+    std::vector<SanctionStep> steps;     // v3: penalty_sanction_repeat rows, ascending nth (§3b.b)
+    std::int32_t escalation = -1;        // with steps: its index among the ruleset's escalating thresholds
+
+    // The step for the nth firing: greatest nth' <= n, or nullptr (§3b.b).
+    const SanctionStep* step_for(std::int64_t n) const;
 };
 
 struct CarryStep {                       // penalty_carry (§3.6)
@@ -46,6 +62,7 @@ struct Track {
     std::optional<std::int64_t> daily_cap;  // §3.5a
     std::optional<Duration> merge;       // §3.2a, per track
     std::vector<CarryStep> carries;      // ascending min_points; calendar periods only
+    bool v3 = false;                     // some reduction or clean rule of §3b applies to it
 };
 
 struct ViolationVersion {
@@ -56,6 +73,8 @@ struct ViolationVersion {
     std::int64_t min_prior = 0;
     std::optional<Duration> expires;     // §3.6: the event's points stop counting after it
     std::optional<Duration> merge;       // §3.2a, per code
+    std::optional<Duration> clean;       // v3: clean_days (§3b.c)
+    std::optional<Duration> restore;     // v3: restore_days (§3b.d)
 };
 
 struct RepeatStep {
@@ -91,6 +110,7 @@ struct Ruleset {
     bool prior_scope_cluster = false;          // prior_scope = 'cluster' (§6)
     bool link_closes = false;                  // §6
     bool has_cycle = false;                    // some track has period 'cycle': sellers need anchor_at
+    std::int32_t escalating = 0;               // thresholds with penalty_sanction_repeat rows (§3b.b)
     std::vector<Track> tracks;                 // ascending name (BINARY)
     std::vector<Code> codes;                   // ascending name (BINARY); a code's index is its id
     std::vector<Level> levels;                 // ascending min_credit

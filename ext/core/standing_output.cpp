@@ -9,7 +9,7 @@ namespace penalty {
 
 std::optional<std::string> sanction_text(const Standing& s) {
     if (!s.sanction) return std::nullopt;
-    return s.sanction->why.threshold->sanction;
+    return *s.sanction->why.sanction;
 }
 
 std::optional<std::string> sanction_until_text(const Standing& s) {

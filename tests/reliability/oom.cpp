@@ -100,6 +100,20 @@ const char* kFixtureV2 =
     " (1,'m','2017-03-01',NULL,NULL,'2016-01-15'),(1,'m','2017-03-02',NULL,NULL,'2016-01-15'),"
     " (1,'a','2017-04-01',NULL,'2017-05-01',NULL),(2,'m','2017-01-01',NULL,NULL,'2016-09-30'),"
     " (2,'m','2017-02-01',5,NULL,'2016-09-30'),(2,'a','2017-08-01',NULL,NULL,'2016-09-30');"
+    // v3 (docs/model.md §3b): resets at the start and at the end, an
+    // escalating sanction, clean_days and restore_days.
+    "INSERT INTO penalty_ruleset(ruleset, repeat_days) VALUES('v3','2 years');"
+    "INSERT INTO penalty_track(ruleset, track, period, period_days) VALUES('v3','d','rolling','3 years'),('v3','y','year',NULL);"
+    "INSERT INTO penalty_violation(ruleset, code, track, points, clean_days, restore_days) VALUES"
+    " ('v3','a','d',5,'2 years',NULL),('v3','b','d',1,'1 year','6 months'),('v3','e','y',4,NULL,NULL);"
+    "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, reset_to, reset_on) VALUES"
+    " ('v3','d',10,'suspend',30,0,'start'),('v3','y',8,'watch','2 months',3,'end');"
+    "INSERT INTO penalty_sanction_repeat(ruleset, track, points, nth, sanction, days, closes) VALUES"
+    " ('v3','d',10,2,'suspend_long','6 months',0),('v3','d',10,3,'revoke',NULL,1);"
+    "CREATE TABLE w3(seller_id, code, occurred_at);"
+    "INSERT INTO w3 VALUES(1,'a','2016-01-01'),(1,'a','2016-02-01'),(1,'b','2016-03-01'),(1,'a','2016-05-01'),"
+    " (1,'a','2016-06-01'),(1,'e','2016-07-01'),(1,'e','2016-08-01'),(1,'e','2016-11-01'),(2,'b','2016-01-01'),"
+    " (2,'a','2017-06-01');"
     "CREATE TABLE wc(seller_id, code, occurred_at, anchor_at);"
     "INSERT INTO wc VALUES(1,'x','2017-01-10','2016-11-20'),(1,'x','2017-05-21','2016-11-20'),(1,'x','2017-06-01','2016-11-20'),"
     " (2,'x','2017-02-01','2017-01-31');";
@@ -127,7 +141,7 @@ const char* kQueries[] = {
 };
 
 // A rule table as an older release made it, with rows and a view over it:
-// penalty_install() rebuilds it (and creates the six others).
+// penalty_install() rebuilds it (and creates the seven others).
 const char* kFixtureOld =
     "CREATE TABLE penalty_track(ruleset TEXT NOT NULL, track TEXT NOT NULL, period TEXT NOT NULL,"
     " period_days INTEGER CHECK (period <> 'rolling' OR period_days > 0), PRIMARY KEY (ruleset, track));"
@@ -142,6 +156,11 @@ const char* kQueriesV2[] = {
     "SELECT * FROM penalty_standings('v','w','2017-12-31')",
     "SELECT * FROM penalty_standings('cy','wc','2017-07-01')",
     "SELECT * FROM penalty_check('v')",
+    "SELECT seller_id, penalty_standing('v3',code,occurred_at,'2018-12-31') FROM w3 GROUP BY seller_id",
+    "SELECT * FROM penalty_ledger('v3','w3')",
+    "SELECT * FROM penalty_standings('v3','w3','2016-12-01')",
+    "SELECT * FROM penalty_check('v3')",
+    "SELECT penalty_copy_ruleset('v3','r2')",
 };
 
 // Linked sellers (docs/model.md §6): a links table (a chain, a NULL entity,
@@ -172,6 +191,7 @@ const char* kCopiedRows =
     "SELECT (SELECT count(*) FROM penalty_ruleset WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_track WHERE ruleset = 'r2')"
     " + (SELECT count(*) FROM penalty_carry WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_violation WHERE ruleset = 'r2')"
     " + (SELECT count(*) FROM penalty_repeat WHERE ruleset = 'r2') + (SELECT count(*) FROM penalty_threshold WHERE ruleset = 'r2')"
+    " + (SELECT count(*) FROM penalty_sanction_repeat WHERE ruleset = 'r2')"
     " + (SELECT count(*) FROM penalty_level WHERE ruleset = 'r2')";
 
 // The harness's own allocations must not count: Pause disarms the

@@ -31,7 +31,7 @@ struct Rules {
     }
     Rules& violation(const char* code, const char* track, std::int64_t points, std::int64_t closes = 0,
                      std::int64_t min_prior = 0, Cell valid_from = T("0001-01-01")) {
-        raw.violations.push_back({T(code), valid_from, T(track), I(points), I(closes), I(min_prior), N(), N()});
+        raw.violations.push_back({T(code), valid_from, T(track), I(points), I(closes), I(min_prior), N(), N(), N(), N()});
         return *this;
     }
     Rules& repeat(const char* code, std::int64_t nth, std::int64_t points) {
@@ -39,7 +39,24 @@ struct Rules {
         return *this;
     }
     Rules& threshold(const char* track, std::int64_t points, const char* sanction, Cell days, std::int64_t closes = 0) {
-        raw.thresholds.push_back({T(track), I(points), T(sanction), days, I(closes), N()});
+        raw.thresholds.push_back({T(track), I(points), T(sanction), days, I(closes), N(), N(), T("start")});
+        return *this;
+    }
+    // v3 (docs/model.md §3b): the last threshold's reset; a sanction_repeat
+    // row; clean_days / restore_days on every version of a code.
+    Rules& reset(Cell reset_to, Cell reset_on = T("start")) {
+        raw.thresholds.back().reset_to = reset_to;
+        raw.thresholds.back().reset_on = reset_on;
+        return *this;
+    }
+    Rules& sanction_repeat(const char* track, std::int64_t points, std::int64_t nth, const char* sanction, Cell days,
+                           std::int64_t closes = 0) {
+        raw.sanction_repeats.push_back({T(track), I(points), I(nth), T(sanction), days, I(closes)});
+        return *this;
+    }
+    Rules& clean(const char* code, Cell clean_days, Cell restore_days = N()) {
+        for (ViolationRow& v : raw.violations)
+            if (v.code == T(code)) v.clean_days = clean_days, v.restore_days = restore_days;
         return *this;
     }
     Rules& level(std::int64_t min_credit, const char* label) {

@@ -1,7 +1,8 @@
 // Randomised test of every rule: the engine against a second, independent,
 // deliberately simple reference implementation written straight from the
 // text of docs/model.md (§1.4 durations, §3.1–§3.8 with §3.2a, §3.5a,
-// §3.5b, §3.6 carry-over and cycles, §3.7 `every`, §4).
+// §3.5b, §3.6 carry-over and cycles, §3.7 `every`, §3b resets, escalating
+// sanctions and clean records, §4).
 //
 // The reference reads the RAW rule rows (RawRules cells), never the
 // compiled Ruleset; it has its own duration parsing, its own calendar
@@ -12,7 +13,11 @@
 // from the track's first counted event, the daily cap summed per local day,
 // merges found by scanning back, credits taking from the oldest live points,
 // repeating thresholds by enumerating their levels and cycles by stepping k
-// from the anchor. It uses nothing of ext/core/duration.hpp. Only
+// from the anchor; v3 (§3b): the reductions due before each event (and
+// before each standing, on copies) found by scanning every pending end
+// reset and every track's record, a restore_days expiry by scanning for an
+// offence in its window, each firing of an escalating threshold counted one
+// level at a time. It uses nothing of ext/core/duration.hpp. Only
 // compile_ruleset is used, to skip invalid rulesets and to drive the engine.
 //
 // Compared, for every event: status, track, nth, points, before, after, the
@@ -61,6 +66,7 @@ struct Switches {
     // 2017-01-31 00:00 + 1 month); the engine once assumed it was (see the
     // "look-back" cases of test_lookback.cpp).
     bool calendar_lookback = true;
+    bool v3 = true;          // reset_to / reset_on, penalty_sanction_repeat, clean_days, restore_days (§3b)
 };
 
 // ---------------------------------------------------------------------------
@@ -221,6 +227,23 @@ struct Reference {
     std::vector<RSanction> sanctions;
     std::optional<std::size_t> closure;  // the first closing event
     std::map<std::string, std::vector<Time>> cycle_bounds;  // per cycle track: add(A, k·d), k = kmin..
+    // v3 (§3b): end resets not yet applied, where each track's record starts
+    // (an event index), the firings of each threshold row; snapshots.
+    struct Pending {
+        Time when;
+        std::string track;
+        std::int64_t to;
+    };
+    std::vector<Pending> pend;
+    std::map<std::string, std::size_t> record_from;
+    struct Firing {
+        Time at;
+        std::size_t row;
+    };
+    std::vector<Firing> firings;
+    std::vector<std::vector<Pending>> snap_pend;
+    std::vector<std::map<std::string, std::size_t>> snap_record_from;
+    int resets = 0, restorations = 0, escalated = 0;  // coverage
 
     explicit Reference(const RawRules& r, std::optional<Time> anc) : raw(r), anchor(anc) {
         tz = parse_tz(raw.ruleset_row->tz_offset);
@@ -301,9 +324,16 @@ struct Reference {
 
     // §3.6: is counted event j live at x (x >= its time)?
     // kx: key(t, x) for a calendar track.
-    bool live(std::size_t j, const TrackRow& t, Time x, std::int64_t kx) {
+    bool live(std::size_t j, const TrackRow& t, Time x, std::int64_t kx, std::size_t upto) {
         const REvent& e = ev[j];
         if (e.end && !(*e.end > x)) return false;  // rolling window or expires_days
+        if (auto rd = rdur(raw.violations[e.vrow].restore_days)) {  // §3b.d, over the events before upto
+            const Time r = add(e.at, *rd, tz);
+            bool clean = true;
+            for (std::size_t j2 = 0; j2 < upto; ++j2)
+                if (ev[j2].status == 'c' && ev[j2].track == e.track && ev[j2].at > e.at && ev[j2].at < r) clean = false;
+            if (clean && !(r > x)) return false;
+        }
         if (calendar(t)) return e.key == kx;
         return true;  // rolling (through `end`) and lifetime
     }
@@ -331,7 +361,7 @@ struct Reference {
             std::int64_t b = open - (it == taken.end() ? 0 : it->second);
             const Time last_second = start(t, p + 1) - 1;
             for (std::size_t j = 0; j < upto; ++j)
-                if (ev[j].status == 'c' && ev[j].track == t.track.s && ev[j].key == p && live(j, t, last_second, p))
+                if (ev[j].status == 'c' && ev[j].track == t.track.s && ev[j].key == p && live(j, t, last_second, p, upto))
                     b += lft[j];
             open = carry_of(t.track.s, b);
         }
@@ -349,13 +379,83 @@ struct Reference {
             b = opening(t, kx, upto, lft, taken) - (it == taken.end() ? 0 : it->second);
         }
         for (std::size_t j = 0; j < upto; ++j)
-            if (ev[j].status == 'c' && ev[j].track == t.track.s && live(j, t, x, kx)) b += lft[j];
+            if (ev[j].status == 'c' && ev[j].track == t.track.s && live(j, t, x, kx, upto)) b += lft[j];
         return b;
+    }
+
+    // §3.5b / §3b.r: `amount` off track t at x, from the opening balance,
+    // then the live entries of the events before upto in order.
+    template <class Taken>
+    void take(const TrackRow& t, Time x, std::int64_t amount, std::size_t upto, std::vector<std::int64_t>& lft,
+              Taken& taken) {
+        std::int64_t kx = 0;
+        if (calendar(t)) {
+            kx = key(t, x);
+            auto it = taken.find({t.track.s, kx});
+            const std::int64_t open = opening(t, kx, upto, lft, taken) - (it == taken.end() ? 0 : it->second);
+            const std::int64_t y = std::min(amount, open);
+            taken[{t.track.s, kx}] += y;
+            amount -= y;
+        }
+        for (std::size_t j = 0; j < upto && amount > 0; ++j) {
+            if (ev[j].status != 'c' || ev[j].track != t.track.s || !live(j, t, x, kx, upto)) continue;
+            const std::int64_t y = std::min(amount, lft[j]);
+            lft[j] -= y;
+            amount -= y;
+        }
+        REQUIRE(amount == 0);
+    }
+    // §3b.c: when track t is restored, from its record among the events
+    // before upto (those from record_from on).
+    std::optional<Time> restoration(const std::string& t, std::size_t upto, const std::map<std::string, std::size_t>& from) {
+        auto f = from.find(t);
+        std::optional<Time> last, r;
+        for (std::size_t j = f == from.end() ? 0 : f->second; j < upto; ++j)
+            if (ev[j].status == 'c' && ev[j].track == t) last = ev[j].at;
+        if (!last) return std::nullopt;
+        for (std::size_t j = f == from.end() ? 0 : f->second; j < upto; ++j)
+            if (ev[j].status == 'c' && ev[j].track == t)
+                if (auto cd = rdur(raw.violations[ev[j].vrow].clean_days)) r = std::max(r.value_or(INT64_MIN), add(*last, *cd, tz));
+        return r;
+    }
+    // §3b.o: every reduction due at or before x that no event triggers, in
+    // time order: a track's end resets due at one instant (the smallest
+    // reset_to), then its restoration.
+    template <class Taken>
+    void catch_up(Time x, std::size_t upto, std::vector<std::int64_t>& lft, Taken& taken, std::vector<Pending>& pd,
+                  std::map<std::string, std::size_t>& from, bool count) {
+        for (;;) {
+            std::optional<std::pair<Time, std::string>> next;
+            for (const Pending& p : pd)
+                if (p.when <= x && (!next || p.when < next->first)) next = {p.when, p.track};
+            for (const auto& t : raw.tracks)
+                if (auto r = restoration(t.track.s, upto, from); r && *r <= x && (!next || *r < next->first)) next = {*r, t.track.s};
+            if (!next) return;
+            const auto [when, track] = *next;
+            const TrackRow& tr = track_row(track);
+            std::optional<std::int64_t> to;
+            for (std::size_t k = pd.size(); k-- > 0;)
+                if (pd[k].when == when && pd[k].track == track) {
+                    to = std::min(to.value_or(INT64_MAX), pd[k].to);
+                    pd.erase(pd.begin() + static_cast<std::ptrdiff_t>(k));
+                }
+            if (to) {
+                const std::int64_t b = balance(tr, when, upto, lft, taken);
+                if (b > *to) take(tr, when, b - *to, upto, lft, taken);
+                resets += count;
+            }
+            if (auto r = restoration(track, upto, from); r && *r == when) {
+                take(tr, when, balance(tr, when, upto, lft, taken), upto, lft, taken);
+                from[track] = upto;
+                restorations += count;
+            }
+        }
     }
 
     // Steps §3.1–§3.8 for event i, from the events before it.
     void step(std::size_t i) {
         REvent& e = ev[i];
+        catch_up(e.at, i, left, opening_taken, pend, record_from, true);  // §3b.o
         e.vrow = version(e.code, e.at);
         const ViolationRow& v = raw.violations[e.vrow];
         e.track = v.track.s;
@@ -379,21 +479,8 @@ struct Reference {
             for (std::size_t j = 0; j < i; ++j)
                 if (ev[j].status == 'r' && ev[j].code == e.code && recent(ev[j].at, e.at)) ++e.nth;
             const std::int64_t p = points_for(e.nth);
-            std::int64_t take = std::min(-p, before), took = take;
-            if (calendar(tr)) {
-                auto it = opening_taken.find({tr.track.s, e.key});
-                const std::int64_t open = opening(tr, e.key, i, left, opening_taken) - (it == opening_taken.end() ? 0 : it->second);
-                const std::int64_t x = std::min(take, open);
-                opening_taken[{tr.track.s, e.key}] += x;
-                take -= x;
-            }
-            for (std::size_t j = 0; j < i && take > 0; ++j) {
-                if (ev[j].status != 'c' || ev[j].track != e.track || !live(j, tr, e.at, e.key)) continue;
-                const std::int64_t x = std::min(take, left[j]);
-                left[j] -= x;
-                take -= x;
-            }
-            REQUIRE(take == 0);
+            const std::int64_t took = std::min(-p, before);
+            take(tr, e.at, took, i, left, opening_taken);
             e.points = -took;
             e.after = before - took;
             return;
@@ -452,24 +539,49 @@ struct Reference {
         // §3.7 thresholds (levels enumerated), §3.8 closure.
         bool closing = v.closes.i == 1;
         std::vector<std::tuple<std::int64_t, std::int64_t, RFired>> fired;  // (level, points) ordered
-        for (const auto& t : raw.thresholds) {
+        std::optional<std::int64_t> start_reset;
+        for (std::size_t row = 0; row < raw.thresholds.size(); ++row) {
+            const auto& t = raw.thresholds[row];
             if (t.track.s != e.track) continue;
-            std::optional<Time> end;
-            if (auto d = rdur(t.days)) end = add(e.at, *d, tz);
-            std::int64_t top = 0, n = 0;
+            // §3b.b: this row's recent earlier firings, one per level.
+            std::int64_t n = 0;
+            for (const Firing& f : firings)
+                if (f.row == row && recent(f.at, e.at)) ++n;
+            std::optional<std::tuple<std::int64_t, std::int64_t, RFired>> group;  // (step nth, -, fired)
             for (std::int64_t k = 0;; ++k) {
                 const std::int64_t level = t.points.i + k * (t.every.kind == Kind::Null ? 0 : t.every.i);
                 if (level > e.after) break;
                 if (level > e.before) {
                     ++n;
-                    top = level;
-                    sanctions.push_back({i, e.at, end, level, t.points.i, t.sanction.s});
+                    firings.push_back({e.at, row});
+                    const SanctionRepeatRow* step = nullptr;  // greatest nth <= n
+                    for (const auto& sr : raw.sanction_repeats)
+                        if (sr.track == t.track && sr.points == t.points && sr.nth.i <= n && (!step || sr.nth.i > step->nth.i))
+                            step = &sr;
+                    escalated += step != nullptr;
+                    const Cell& days = step ? step->days : t.days;
+                    std::optional<Time> end;
+                    if (auto d = rdur(days)) end = add(e.at, *d, tz);
+                    sanctions.push_back({i, e.at, end, level, t.points.i, step ? step->sanction.s : t.sanction.s});
+                    if ((step ? step->closes.i : t.closes.i) == 1) closing = true;
+                    const std::int64_t sn = step ? step->nth.i : 0;
+                    if (group && std::get<0>(*group) == sn) {
+                        auto& g = std::get<2>(*group);
+                        g.level = level;
+                        ++g.levels;
+                        g.end = end;
+                    } else {
+                        if (group) fired.emplace_back(std::get<2>(*group).level, t.points.i, std::get<2>(*group));
+                        group.emplace(sn, 0, RFired{t.points.i, level, 1, end});
+                    }
+                    if (t.reset_to.kind == Kind::Integer && t.reset_on.s == "end" && end)  // §3b.a
+                        pend.push_back({*end, e.track, t.reset_to.i});
+                    if (t.reset_to.kind == Kind::Integer && t.reset_on.s == "start")
+                        start_reset = std::min(start_reset.value_or(INT64_MAX), t.reset_to.i);
                 }
                 if (t.every.kind == Kind::Null) break;
             }
-            if (n == 0) continue;
-            fired.emplace_back(top, t.points.i, RFired{t.points.i, top, n, end});
-            if (t.closes.i == 1) closing = true;
+            if (group) fired.emplace_back(std::get<2>(*group).level, t.points.i, std::get<2>(*group));
         }
         std::sort(fired.begin(), fired.end(), [](const auto& a, const auto& b) {
             return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
@@ -478,6 +590,11 @@ struct Reference {
         if (closing && !closure) {
             closure = i;
             e.first_closing = true;
+        }
+        if (start_reset) {  // §3b.a, right after the event
+            const std::int64_t b = balance(tr, e.at, i + 1, left, opening_taken);
+            if (b > *start_reset) take(tr, e.at, b - *start_reset, i + 1, left, opening_taken);
+            ++resets;
         }
     }
 
@@ -490,13 +607,18 @@ struct Reference {
         step(ev.size() - 1);
         snap_left.push_back(left);
         snap_taken.push_back(opening_taken);
+        snap_pend.push_back(pend);
+        snap_record_from.push_back(record_from);
     }
 
     // §4: the standing as of T over events 0..k (T >= their times).
     RStanding standing(std::size_t k, Time T) {
         RStanding s;
-        const auto& lft = snap_left[k];
-        const auto& taken = snap_taken[k];
+        auto lft = snap_left[k];
+        auto taken = snap_taken[k];
+        auto pd = snap_pend[k];
+        auto from = snap_record_from[k];
+        catch_up(T, k + 1, lft, taken, pd, from, false);  // §3b.o: every reduction at or before T
         for (const auto& t : raw.tracks) {
             const std::int64_t b = balance(t, T, k + 1, lft, taken);
             s.tracks[t.track.s] = b;
@@ -537,7 +659,7 @@ RStanding engine_standing(const Ruleset& rs, const Standing& s) {
     o.merged = s.merged;
     o.repeats = s.repeats;
     if (s.sanction) {
-        o.sanction = s.sanction->why.threshold->sanction;
+        o.sanction = *s.sanction->why.sanction;
         o.sanction_end = s.sanction->end;
     }
     o.closure = s.closure_at;
@@ -617,7 +739,13 @@ struct Gen {
                 static const char* kNames[] = {"warn", "restrict", "shield", "seal", "freeze"};
                 Cell days = one_in(4) ? N() : one_in(2) ? I(pick(60)) : duration(1);
                 Cell every = sw.every && one_in(3) ? I(1 + pick(15)) : N();
-                r.thresholds.push_back({T(kTracks[t]), I(pts), T(kNames[k]), days, I(one_in(8) ? 1 : 0), every});
+                const bool reset = sw.v3 && one_in(3);
+                r.thresholds.push_back({T(kTracks[t]), I(pts), T(kNames[k]), days, I(one_in(8) ? 1 : 0), every,
+                                        reset ? I(pick(10)) : N(), T(reset && one_in(2) ? "end" : "start")});
+                for (int n = 2; sw.v3 && n <= 4; ++n)  // §3b.b
+                    if (one_in(3))
+                        r.sanction_repeats.push_back({T(kTracks[t]), I(pts), I(n), T(std::string(kNames[k]) + std::to_string(n)),
+                                                      one_in(4) ? N() : duration(0), I(one_in(10) ? 1 : 0)});
             }
         }
         static const char* kCodes[] = {"p", "q", "r", "s", "course"};
@@ -628,8 +756,11 @@ struct Gen {
                 const std::int64_t pts = credit ? -(1 + pick(10)) : pick(13);
                 Cell exp = sw.expiry && one_in(4) ? duration(1) : N();
                 Cell merge = sw.merge && one_in(5) ? duration(1) : N();
+                Cell clean = sw.v3 && !credit && one_in(4) ? duration(1) : N();      // §3b.c
+                Cell restore = sw.v3 && !credit && one_in(5) ? duration(1) : N();    // §3b.d
                 r.violations.push_back({T(kCodes[c]), valid_from, T(kTracks[pick(ntracks)]), I(pts),
-                                        I(!credit && one_in(15) ? 1 : 0), I(one_in(5) ? pick(3) : 0), exp, merge});
+                                        I(!credit && one_in(15) ? 1 : 0), I(one_in(5) ? pick(3) : 0), exp, merge, clean,
+                                        restore});
             };
             version(one_in(2) ? T("2010-01-01") : I(from_civil(2010, 1, 1)));
             if (one_in(2)) {
@@ -702,11 +833,16 @@ std::string dump(const RawRules& r) {
     for (const auto& v : r.violations)
         o << "violation " << lit(v.code) << " from " << lit(v.valid_from) << " track " << lit(v.track) << " points "
           << lit(v.points) << " closes " << lit(v.closes) << " min_prior " << lit(v.min_prior) << " expires "
-          << lit(v.expires_days) << " merge " << lit(v.merge_days) << "\n";
+          << lit(v.expires_days) << " merge " << lit(v.merge_days) << " clean " << lit(v.clean_days) << " restore "
+          << lit(v.restore_days) << "\n";
     for (const auto& x : r.repeats) o << "repeat " << lit(x.code) << " nth " << lit(x.nth) << " points " << lit(x.points) << "\n";
     for (const auto& t : r.thresholds)
         o << "threshold " << lit(t.track) << " " << lit(t.points) << " " << lit(t.sanction) << " days " << lit(t.days)
-          << " closes " << lit(t.closes) << " every " << lit(t.every) << "\n";
+          << " closes " << lit(t.closes) << " every " << lit(t.every) << " reset_to " << lit(t.reset_to) << " "
+          << lit(t.reset_on) << "\n";
+    for (const auto& x : r.sanction_repeats)
+        o << "sanction_repeat " << lit(x.track) << " " << lit(x.points) << " nth " << lit(x.nth) << " " << lit(x.sanction)
+          << " days " << lit(x.days) << " closes " << lit(x.closes) << "\n";
     return o.str();
 }
 
@@ -715,7 +851,7 @@ struct Totals {
     // Coverage: how often each sub-feature actually mattered.
     int counted = 0, dismissed = 0, merged = 0, credits = 0, credit_took = 0, capped = 0, carried = 0,
         multi_level = 0, fired = 0, closures = 0, per_case = 0, expiring = 0, cycle_sellers = 0,
-        carried_later = 0;
+        carried_later = 0, resets = 0, restorations = 0, escalated = 0, restore_days = 0;  // v3 (§3b)
 };
 
 // Runs `rounds` random rulesets with two sellers each.
@@ -794,6 +930,7 @@ void run(std::uint64_t seed, int rounds, Switches sw, Totals& tot) {
                 tot.closures += want.first_closing;
                 tot.per_case += x.pts.has_value();
                 tot.expiring += want.end.has_value() && raw.violations[want.vrow].expires_days.kind != Kind::Null;
+                tot.restore_days += want.status == 'c' && raw.violations[want.vrow].restore_days.kind != Kind::Null;
                 // The standing right after the event (over the events so far).
                 const std::string es = show(engine_standing(rs, ev.standing(x.at)));
                 const std::string rstd = show(ref.standing(k, x.at));
@@ -810,10 +947,15 @@ void run(std::uint64_t seed, int rounds, Switches sw, Totals& tot) {
                           << (in[j].pts ? " points " + std::to_string(*in[j].pts) : std::string()) << " -> ref "
                           << ref.ev[j].status << " nth " << ref.ev[j].nth << " points " << ref.ev[j].points << " "
                           << ref.ev[j].before << "->" << ref.ev[j].after << "\n";
+                    for (const RFired& f : fired) o << "engine fired " << f.points << " level " << f.level << " x" << f.levels << "\n";
+                    for (const RFired& f : want.fired) o << "ref fired " << f.points << " level " << f.level << " x" << f.levels << "\n";
                     MESSAGE(o.str());
                     return;
                 }
             }
+            tot.resets += ref.resets;
+            tot.restorations += ref.restorations;
+            tot.escalated += ref.escalated;
             // Later times: a day, weeks, months, over a year, years (empty
             // periods between: carry-over), and around the next local year start.
             const Time last = in.empty() ? from_civil(2016, 1, 1) : in.back().at;
@@ -858,11 +1000,13 @@ TEST_CASE("engine equals an independent reference on random rulesets of every ru
                           << tot.carried_later << " later standings with carried points, " << tot.fired
                           << " fired thresholds (" << tot.multi_level << " several levels at once), " << tot.closures
                           << " closures, " << tot.per_case << " per-case points, " << tot.expiring
-                          << " with expires_days, " << tot.cycle_sellers << " sellers with a cycle track");
+                          << " with expires_days, " << tot.cycle_sellers << " sellers with a cycle track; v3: "
+                          << tot.resets << " resets, " << tot.restorations << " restorations, " << tot.escalated
+                          << " escalated firings, " << tot.restore_days << " offences with restore_days");
     // Every sub-feature must actually occur, or the comparison proves little.
     CHECK(tot.events > 20000);
     for (int n : {tot.counted, tot.dismissed, tot.merged, tot.credits, tot.credit_took, tot.capped, tot.carried,
                   tot.carried_later, tot.fired, tot.multi_level, tot.closures, tot.per_case, tot.expiring,
-                  tot.cycle_sellers})
+                  tot.cycle_sellers, tot.resets, tot.restorations, tot.escalated, tot.restore_days})
         CHECK(n > 100);
 }

@@ -77,8 +77,8 @@ TEST_CASE("violations") {
         .violation("w", "t", 1, 0, -1)
         .violation("u", "t", 1, 0, 0, T("2017-02-30"))
         .violation("v", "t", 2, 0, 0, I(-62135596800));  // 0001-01-01 as an integer: a duplicate
-    r.raw.violations.push_back({T("p"), T("0001-01-01"), T("t"), Cell::from(ValueView::real(1.5)), I(0), I(0), N(), N()});
-    r.raw.violations.push_back({T("bad\xff"), T("0001-01-01"), T("t"), I(1), I(0), I(0), N(), N()});
+    r.raw.violations.push_back({T("p"), T("0001-01-01"), T("t"), Cell::from(ValueView::real(1.5)), I(0), I(0), N(), N(), N(), N()});
+    r.raw.violations.push_back({T("bad\xff"), T("0001-01-01"), T("t"), I(1), I(0), I(0), N(), N(), N(), N()});
     CHECK(problems(r) == std::vector<std::string>{
         "error penalty_violation row (code 'x', valid_from '0001-01-01'): track 'nope' is not in penalty_track",
         "error penalty_violation row (code 'z', valid_from '0001-01-01'): closes is 2; expected 0 or 1",

@@ -48,7 +48,7 @@ from . import load
 __all__ = ["ShardError", "file_uri", "encode", "shard_of", "split", "shard_paths", "RULE_TABLES", "MANIFEST"]
 
 RULE_TABLES = ("penalty_ruleset", "penalty_track", "penalty_carry", "penalty_violation", "penalty_repeat",
-               "penalty_threshold", "penalty_level")
+               "penalty_threshold", "penalty_sanction_repeat", "penalty_level")
 REQUIRED = ("seller_id", "code", "occurred_at")
 OPTIONAL = ("points", "revoked_at", "anchor_at")
 MANIFEST = "shards.json"

@@ -84,6 +84,7 @@ RawRules load_rules(sqlite3* db, std::string_view ruleset) {
     read_rows(db, ruleset, raw.violations);
     read_rows(db, ruleset, raw.repeats);
     read_rows(db, ruleset, raw.thresholds);
+    read_rows(db, ruleset, raw.sanction_repeats);
     read_rows(db, ruleset, raw.levels);
     return raw;
 }

@@ -93,7 +93,7 @@ struct Ledger {
                     }
                     const auto fired = scan_.evaluator().fired();
                     if (fired.empty()) sqlite3_result_null(ctx);
-                    else result_text(ctx, fired.back().threshold->sanction);
+                    else result_text(ctx, *fired.back().sanction);
                     break;
                 }
                 case kCloses: sqlite3_result_int(ctx, x.first_closing ? 1 : 0); break;
