@@ -472,9 +472,12 @@ struct EventSorter::Impl {
         return true;
     }
 
-    void finish_stores() {
-        if (conv.extras) wide.finish(conv.sellers.ranks(), pool);
-        else plain.finish(conv.sellers.ranks(), pool);
+    // Sorts the records, asking `poll` now and then whether to stop (it
+    // throws to stop: core/stop_check.hpp).
+    void finish_stores(const std::function<void()>& poll) {
+        StopCheck stop(poll);
+        if (conv.extras) wide.finish(conv.sellers.ranks(), pool, poll ? &stop : nullptr);
+        else plain.finish(conv.sellers.ranks(), pool, poll ? &stop : nullptr);
     }
 
     void release() {
@@ -495,7 +498,8 @@ std::size_t EventSorter::runs() const {
 }
 
 void EventSorter::read(RowSource& rows, const RowShape& shape, const Ruleset& rules,
-                       std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool* pool) {
+                       std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool* pool,
+                       const std::function<void()>& poll) {
     if (!impl_) impl_ = std::make_unique<Impl>();
     Impl& m = *impl_;
     m.start(shape, rules, revocations_until, memory_budget);
@@ -503,11 +507,12 @@ void EventSorter::read(RowSource& rows, const RowShape& shape, const Ruleset& ru
     m.pool = pool && pool->workers() > 0 ? pool : nullptr;
     m.read_all();
     m.source = nullptr;
-    m.finish_stores();
+    m.finish_stores(poll);
 }
 
 bool EventSorter::read_parallel(PartedSource& parts, const RowShape& shape, const Ruleset& rules,
-                                std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool& pool) {
+                                std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool& pool,
+                                const std::function<void()>& poll) {
     if (!impl_) impl_ = std::make_unique<Impl>();
     Impl& m = *impl_;
     m.start(shape, rules, revocations_until, memory_budget);
@@ -526,7 +531,7 @@ bool EventSorter::read_parallel(PartedSource& parts, const RowShape& shape, cons
         m.release();
         return false;
     }
-    m.finish_stores();
+    m.finish_stores(poll);
     return true;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -63,8 +64,11 @@ public:
     // checked and made records on it while the next rows are read, with the
     // same records and the same first error. Throws Error, or what `rows`
     // throws. `rows`, `shape` and `rules` must outlive the reading.
+    // `poll`, when given, is called on this thread every couple of
+    // milliseconds of the in-memory sort and throws to stop it (an
+    // interrupted query: core/stop_check.hpp).
     void read(RowSource& rows, const RowShape& shape, const Ruleset& rules, std::optional<Time> revocations_until,
-              std::int64_t memory_budget, WorkerPool* pool);
+              std::int64_t memory_budget, WorkerPool* pool, const std::function<void()>& poll = {});
 
     // The same from the parts of `parts`: reader 0 here, reader k on a
     // worker of `pool` (one a worker), each making its own records from the
@@ -76,7 +80,8 @@ public:
     // readers are cancelled), and std::bad_alloc. Every job has ended when
     // it returns or throws.
     bool read_parallel(PartedSource& parts, const RowShape& shape, const Ruleset& rules,
-                       std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool& pool);
+                       std::optional<Time> revocations_until, std::int64_t memory_budget, WorkerPool& pool,
+                       const std::function<void()>& poll = {});
 
     // The next seller's events; false at the end (memory is released then).
     bool next(SellerBatch& out);

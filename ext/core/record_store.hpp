@@ -23,6 +23,7 @@
 #include "core/engine.hpp"
 #include "core/run_file.hpp"
 #include "core/seller_table.hpp"
+#include "core/stop_check.hpp"
 #include "core/worker_pool.hpp"
 
 namespace penalty::records {
@@ -143,10 +144,18 @@ public:
     }
 
     // Sorts what is in memory (with the help of `pool`'s worker, idle
-    // now), or spills it and starts the merge.
-    void finish(std::vector<std::uint32_t> rank, WorkerPool* pool) {
+    // now), or spills it and starts the merge. The in-memory sort asks
+    // `stop` as it goes (core/stop_check.hpp) and throws what it throws.
+    void finish(std::vector<std::uint32_t> rank, WorkerPool* pool, StopCheck* stop = nullptr) {
         if (runs_.empty()) {
-            sort_by(rank, pool);
+            stop_ = stop;
+            try {
+                sort_by(rank, pool);
+            } catch (...) {
+                stop_ = nullptr;
+                throw;
+            }
+            stop_ = nullptr;
             return;
         }
         if (!recs_.empty()) spill(rank);
@@ -238,12 +247,13 @@ private:
     }
 
     // Each seller's records of [first, last) (sorted by seller) by (at, tie).
-    static void by_time(R* first, R* last) {
+    void by_time(R* first, R* last) {
         auto earlier = [](const R& a, const R& b) {
             const Rec &x = base(a), &y = base(b);
             return x.at != y.at ? x.at < y.at : x.tie < y.tie;
         };
         for (R* a = first; a != last;) {
+            if (stopping()) return;
             R* b = a + 1;
             while (b != last && base(*b).seller == base(*a).seller) ++b;
             if (!std::is_sorted(a, b, earlier)) std::sort(a, b, earlier);
@@ -260,7 +270,7 @@ private:
         std::size_t buckets = 0;
         std::size_t start[kFan + 1] = {};
     };
-    static Pass flag_pass(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
+    Pass flag_pass(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
         Pass p;
         while (((hi - lo - 1) >> p.shift) >= kFan) ++p.shift;
         p.buckets = static_cast<std::size_t>((hi - lo - 1) >> p.shift) + 1;
@@ -269,6 +279,7 @@ private:
         for (std::size_t b = 1; b <= p.buckets; ++b) p.start[b] += p.start[b - 1];
         for (std::size_t b = 0; b < p.buckets; ++b) next[b] = p.start[b];
         for (std::size_t b = 0; b < p.buckets; ++b) {
+            if (stopping()) return p;  // the records are left permuted, not sorted
             while (next[b] < p.start[b + 1]) {
                 R v = first[next[b]];
                 std::size_t d = (base(v).seller - lo) >> p.shift;
@@ -283,9 +294,9 @@ private:
     }
 
     // Sorts [first, last) by seller, all of which are in [lo, hi).
-    static void flag_sort(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
+    void flag_sort(R* first, R* last, std::uint64_t lo, std::uint64_t hi) {
         const auto n = static_cast<std::size_t>(last - first);
-        if (n < 2 || hi - lo < 2) return;
+        if (n < 2 || hi - lo < 2 || stopping()) return;
         if (n <= 32) {
             std::sort(first, last, [](const R& a, const R& b) { return base(a).seller < base(b).seller; });
             return;
@@ -334,6 +345,10 @@ private:
         }
     };
 
+    // Whether the sort is to stop (finish's `stop`; never while spilling).
+    bool stopping() { return stop_ && (*stop_)(); }
+
+    StopCheck* stop_ = nullptr;
     std::size_t limit_ = 1;  // records in memory at most
     RecordBuffer<R> recs_;
     std::size_t pos_ = 0;

@@ -508,6 +508,32 @@ private:
 
 }  // namespace
 
+TEST_CASE("event sort: the in-memory sort stops when its poll throws (an interrupt); the sorter reads again") {
+    const auto rules = sort_rules();
+    std::vector<SourceValues> rows;
+    for (const auto& r : many_rows(70000)) rows.push_back({r[0], r[1], r[2], r[3]});
+    const std::string want = reference(rows, shape(3), *rules, std::nullopt);
+    for (const bool worker : {false, true}) {
+        CAPTURE(worker);
+        WorkerPool pool(worker ? 1 : 0);
+        EventSorter sorter;
+        int polls = 0;
+        VectorSource source(rows);
+        CHECK(error_of([&] {
+                  sorter.read(source, shape(3), *rules, std::nullopt, kUnlimited, worker ? &pool : nullptr, [&] {
+                      ++polls;
+                      throw Error("interrupted");
+                  });
+              }) == "interrupted");
+        CHECK(polls == 1);  // the first poll (at the 64th check) stops it, the worker's part too
+        int quiet = 0;
+        VectorSource again(rows);
+        sorter.read(again, shape(3), *rules, std::nullopt, kUnlimited, worker ? &pool : nullptr, [&] { ++quiet; });
+        CHECK(quiet >= 1);
+        CHECK(drain(sorter, *rules) == want);
+    }
+}
+
 TEST_CASE("event sort: the parallel read gives the batches of one read, whoever reads which part") {
     const auto rules = sort_rules();
     const std::vector<SourceValues> wide = many_rows();

@@ -1,6 +1,9 @@
 // seller_scan.cpp — reading a source seller by seller (seller_scan.hpp).
 #include "sqlite/read/seller_scan.hpp"
 
+#include <fmt/format.h>
+
+#include "sqlite/base/errors.hpp"
 #include "sqlite/base/values.hpp"
 #include "sqlite/read/parallel_read.hpp"
 #include "sqlite/read/read_plan.hpp"
@@ -26,7 +29,8 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
     if (sorting_) {
         if (plan->parallel && read_parallel(conn.db(), plan->query, settings)) return;
         reader_.start(conn.db(), table, nullptr, SourceReader::Order::Storage, known);
-        sorted_.read(reader_, reader_.query(), *rules_, revocations_until, settings.memory_budget, &workers());
+        sorted_.read(reader_, reader_.query(), *rules_, revocations_until, settings.memory_budget, &workers(),
+                     interrupt_poll(conn.db(), plan->query.literal));
     } else {
         const ValueView one = seller ? view_of(seller) : ValueView{};
         reader_.start(conn.db(), table, seller ? &one : nullptr, SourceReader::Order::BySeller, known);
@@ -38,8 +42,24 @@ void SellerScan::start(Connection& conn, sqlite3_value* ruleset, sqlite3_value* 
 // a bad row, another connection failed).
 bool SellerScan::read_parallel(sqlite3* db, const SourceQuery& q, const Settings& settings) {
     ParallelSource parts(db, q, settings);
-    return parts.plan().readers > 1 &&
-           sorted_.read_parallel(parts, q, *rules_, revocations_until_, settings.memory_budget, workers());
+    return parts.plan().readers > 1 && sorted_.read_parallel(parts, q, *rules_, revocations_until_,
+                                                             settings.memory_budget, workers(),
+                                                             interrupt_poll(db, q.literal));
+}
+
+// What the in-memory sort asks now and then (core/stop_check.hpp): a
+// statement stepped on the caller's connection, which fails once the query
+// is interrupted (sqlite3_interrupt, a progress handler's abort) while the
+// sort reads no row.
+std::function<void()> SellerScan::interrupt_poll(sqlite3* db, const std::string& source) {
+    return [this, db, doing = fmt::format("reading source {}", source)] {
+        if (!probe_.get())
+            check_rc(db, sqlite3_prepare_v3(db, "SELECT 1", -1, SQLITE_PREPARE_PERSISTENT, probe_.out(), nullptr),
+                     doing);
+        sqlite3_reset(probe_.get());
+        const int rc = sqlite3_step(probe_.get());
+        if (rc != SQLITE_ROW) check_rc(db, rc, doing);
+    };
 }
 
 WorkerPool& SellerScan::workers() {

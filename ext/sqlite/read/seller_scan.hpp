@@ -9,14 +9,17 @@
 // §3a), rows after as_of too.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "core/engine.hpp"
 #include "core/event_sort.hpp"
 #include "core/seller_batch.hpp"
 #include "core/worker_pool.hpp"
 #include "sqlite/base/connection.hpp"
+#include "sqlite/base/statement.hpp"
 #include "sqlite/read/source_reader.hpp"
 
 namespace penalty::glue {
@@ -54,6 +57,7 @@ public:
 
 private:
     bool read_parallel(sqlite3* db, const SourceQuery& q, const Settings& settings);
+    std::function<void()> interrupt_poll(sqlite3* db, const std::string& source);
 
     std::shared_ptr<const Ruleset> rules_;
     std::optional<Evaluator> ev_;
@@ -64,6 +68,7 @@ private:
     std::optional<Time> revocations_until_;
     unsigned workers_ = 0;  // the query's number of workers
     std::unique_ptr<WorkerPool> pool_;
+    Statement probe_;  // SELECT 1 on the caller's connection: interrupt_poll
 };
 
 }  // namespace penalty::glue
