@@ -17,8 +17,9 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkdir "$dir/small" "$dir/roomy"
 db=$dir/spill.db
+preload=${PENALTY_PRELOAD:-}
 # 20,000 events in storage order (sorted: 480 KB of records), rules 'r'.
-"$sqlite3" -batch "$db" -cmd ".load $module" <<'SQL' >/dev/null
+LD_PRELOAD=$preload "$sqlite3" -batch "$db" -cmd ".load $module" <<'SQL' >/dev/null
 SELECT penalty_install();
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days) VALUES('r', '+08:00', 365);
 INSERT INTO penalty_track(ruleset, track, period) VALUES('r', 'serious', 'year');
@@ -29,7 +30,6 @@ INSERT INTO ev SELECT (i * 7919) % 500, 'h', 1483228800 + i * 600 FROM k;
 SQL
 query="SELECT penalty_config('read_strategy', 'sort'), penalty_config('memory_budget', 65536);
 SELECT count(*), sum(points) FROM penalty_standings('r', 'ev', '2017-12-31 23:59:59+08:00');"
-preload=${PENALTY_PRELOAD:-}
 got=$(unshare --user --map-root-user --mount bash -c '
   mount -t tmpfs -o size=64k penalty_small "$1/small"
   SQLITE_TMPDIR=$1/small LD_PRELOAD=$5 "$2" -batch "$3" -cmd ".load $4" 2>&1 <<< "$6" || true
