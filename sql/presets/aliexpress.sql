@@ -37,13 +37,14 @@
 
 SAVEPOINT penalty_preset_aliexpress;
 
-DELETE FROM penalty_level     WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_threshold WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_repeat    WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_violation WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_carry     WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_track     WHERE ruleset = 'aliexpress';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_level           WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_threshold       WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_repeat          WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_violation       WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_carry           WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_track           WHERE ruleset = 'aliexpress';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'aliexpress';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('aliexpress', '+08:00', NULL, 'AliExpress IP infringement: general points capped at 6 a day, serious strikes within 3 days count once, 3 strikes close');

@@ -41,13 +41,14 @@
 
 SAVEPOINT penalty_preset_china;
 
-DELETE FROM penalty_level     WHERE ruleset = 'china_driving';
-DELETE FROM penalty_threshold WHERE ruleset = 'china_driving';
-DELETE FROM penalty_repeat    WHERE ruleset = 'china_driving';
-DELETE FROM penalty_violation WHERE ruleset = 'china_driving';
-DELETE FROM penalty_carry     WHERE ruleset = 'china_driving';
-DELETE FROM penalty_track     WHERE ruleset = 'china_driving';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'china_driving';
+DELETE FROM penalty_level           WHERE ruleset = 'china_driving';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'china_driving';
+DELETE FROM penalty_threshold       WHERE ruleset = 'china_driving';
+DELETE FROM penalty_repeat          WHERE ruleset = 'china_driving';
+DELETE FROM penalty_violation       WHERE ruleset = 'china_driving';
+DELETE FROM penalty_carry           WHERE ruleset = 'china_driving';
+DELETE FROM penalty_track           WHERE ruleset = 'china_driving';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'china_driving';
 
 -- Beijing time: a licence date is a local date; anchor_at is its local midnight.
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES

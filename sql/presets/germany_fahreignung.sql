@@ -43,13 +43,14 @@
 
 SAVEPOINT penalty_preset_germany;
 
-DELETE FROM penalty_level     WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_threshold WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_repeat    WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_violation WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_carry     WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_track     WHERE ruleset = 'germany_fahreignung';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_level           WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_threshold       WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_repeat          WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_violation       WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_carry           WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_track           WHERE ruleset = 'germany_fahreignung';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'germany_fahreignung';
 
 -- Local time is CET (+01:00, no summer time in the model): calendar periods
 -- (30 months, 5 and 10 years) are counted from the local date.

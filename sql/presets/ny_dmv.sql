@@ -34,13 +34,14 @@
 
 SAVEPOINT penalty_preset_ny_dmv;
 
-DELETE FROM penalty_level     WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_threshold WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_repeat    WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_violation WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_carry     WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_track     WHERE ruleset = 'ny_dmv';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_level           WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_threshold       WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_repeat          WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_violation       WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_carry           WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_track           WHERE ruleset = 'ny_dmv';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'ny_dmv';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('ny_dmv', '-05:00', '18 months', 'New York DMV point system: points count 18 months from the violation; 11 points may suspend; PIRP takes 4 off');

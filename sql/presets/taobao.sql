@@ -28,13 +28,14 @@
 
 SAVEPOINT penalty_preset_taobao;
 
-DELETE FROM penalty_level     WHERE ruleset = 'taobao';
-DELETE FROM penalty_threshold WHERE ruleset = 'taobao';
-DELETE FROM penalty_repeat    WHERE ruleset = 'taobao';
-DELETE FROM penalty_violation WHERE ruleset = 'taobao';
-DELETE FROM penalty_carry     WHERE ruleset = 'taobao';
-DELETE FROM penalty_track     WHERE ruleset = 'taobao';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'taobao';
+DELETE FROM penalty_level           WHERE ruleset = 'taobao';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'taobao';
+DELETE FROM penalty_threshold       WHERE ruleset = 'taobao';
+DELETE FROM penalty_repeat          WHERE ruleset = 'taobao';
+DELETE FROM penalty_violation       WHERE ruleset = 'taobao';
+DELETE FROM penalty_carry           WHERE ruleset = 'taobao';
+DELETE FROM penalty_track           WHERE ruleset = 'taobao';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'taobao';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('taobao', '+08:00', 365, 'Taobao seller rules: serious, counterfeit and general violation points, reset each calendar year (Beijing time)');

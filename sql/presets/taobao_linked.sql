@@ -17,13 +17,14 @@
 
 SAVEPOINT penalty_preset_taobao_linked;
 
-DELETE FROM penalty_level     WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_threshold WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_repeat    WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_violation WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_carry     WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_track     WHERE ruleset = 'taobao_linked';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_level           WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_threshold       WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_repeat          WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_violation       WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_carry           WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_track           WHERE ruleset = 'taobao_linked';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'taobao_linked';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description, prior_scope, link_closes)
   SELECT 'taobao_linked', tz_offset, repeat_days, 'Taobao seller rules, with linked shops: cluster-wide prior record, a closure closes the linked shops',
@@ -33,13 +34,17 @@ INSERT INTO penalty_track(ruleset, track, period, period_days, daily_cap, merge_
   SELECT 'taobao_linked', track, period, period_days, daily_cap, merge_days FROM penalty_track WHERE ruleset = 'taobao';
 INSERT INTO penalty_carry(ruleset, track, min_points, carry)
   SELECT 'taobao_linked', track, min_points, carry FROM penalty_carry WHERE ruleset = 'taobao';
-INSERT INTO penalty_violation(ruleset, code, valid_from, track, points, closes, min_prior, description, expires_days, merge_days)
-  SELECT 'taobao_linked', code, valid_from, track, points, closes, min_prior, description, expires_days, merge_days
+INSERT INTO penalty_violation(ruleset, code, valid_from, track, points, closes, min_prior, description, expires_days, merge_days,
+                              clean_days, restore_days)
+  SELECT 'taobao_linked', code, valid_from, track, points, closes, min_prior, description, expires_days, merge_days,
+         clean_days, restore_days
     FROM penalty_violation WHERE ruleset = 'taobao';
 INSERT INTO penalty_repeat(ruleset, code, nth, points)
   SELECT 'taobao_linked', code, nth, points FROM penalty_repeat WHERE ruleset = 'taobao';
-INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes, every)
-  SELECT 'taobao_linked', track, points, sanction, days, closes, every FROM penalty_threshold WHERE ruleset = 'taobao';
+INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes, every, reset_to, reset_on)
+  SELECT 'taobao_linked', track, points, sanction, days, closes, every, reset_to, reset_on FROM penalty_threshold WHERE ruleset = 'taobao';
+INSERT INTO penalty_sanction_repeat(ruleset, track, points, nth, sanction, days, closes)
+  SELECT 'taobao_linked', track, points, nth, sanction, days, closes FROM penalty_sanction_repeat WHERE ruleset = 'taobao';
 INSERT INTO penalty_level(ruleset, min_credit, label)
   SELECT 'taobao_linked', min_credit, label FROM penalty_level WHERE ruleset = 'taobao';
 

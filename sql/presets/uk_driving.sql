@@ -25,13 +25,14 @@
 
 SAVEPOINT penalty_preset_uk;
 
-DELETE FROM penalty_level     WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_threshold WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_repeat    WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_violation WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_carry     WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_track     WHERE ruleset = 'uk_driving';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_level           WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_threshold       WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_repeat          WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_violation       WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_carry           WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_track           WHERE ruleset = 'uk_driving';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'uk_driving';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('uk_driving', '+00:00', '3 years', 'UK driving licence: points count for 3 years; 12 points disqualify');

@@ -23,13 +23,14 @@
 
 SAVEPOINT penalty_preset_x_covid;
 
-DELETE FROM penalty_level     WHERE ruleset = 'x_covid';
-DELETE FROM penalty_threshold WHERE ruleset = 'x_covid';
-DELETE FROM penalty_repeat    WHERE ruleset = 'x_covid';
-DELETE FROM penalty_violation WHERE ruleset = 'x_covid';
-DELETE FROM penalty_carry     WHERE ruleset = 'x_covid';
-DELETE FROM penalty_track     WHERE ruleset = 'x_covid';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'x_covid';
+DELETE FROM penalty_level           WHERE ruleset = 'x_covid';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'x_covid';
+DELETE FROM penalty_threshold       WHERE ruleset = 'x_covid';
+DELETE FROM penalty_repeat          WHERE ruleset = 'x_covid';
+DELETE FROM penalty_violation       WHERE ruleset = 'x_covid';
+DELETE FROM penalty_carry           WHERE ruleset = 'x_covid';
+DELETE FROM penalty_track           WHERE ruleset = 'x_covid';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'x_covid';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('x_covid', '+00:00', NULL, 'X/Twitter COVID-19 misleading information policy (2021-2022): five strikes and out');

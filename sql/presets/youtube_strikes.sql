@@ -24,13 +24,14 @@
 
 SAVEPOINT penalty_preset_youtube;
 
-DELETE FROM penalty_level     WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_threshold WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_repeat    WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_violation WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_carry     WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_track     WHERE ruleset = 'youtube_strikes';
-DELETE FROM penalty_ruleset   WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_level           WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_sanction_repeat WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_threshold       WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_repeat          WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_violation       WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_carry           WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_track           WHERE ruleset = 'youtube_strikes';
+DELETE FROM penalty_ruleset         WHERE ruleset = 'youtube_strikes';
 
 INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description) VALUES
   ('youtube_strikes', '+00:00', '90 days', 'YouTube Community Guidelines: a warning that expires after 90 days, then strikes that last 90 days');
