@@ -18,6 +18,13 @@
 //   (iv)  penalty_standings at N events, without links, with links, and with
 //         links for a prior_scope 'cluster', link_closes 1 copy of taobao
 //   (v)   one seller with links by pushdown (median of 2,001 look-ups)
+//   (vi)  the largest cluster's sellers by pushdown, each once (at most
+//         501 of them, evenly spread), with `links` and with `links_ready`:
+//         the clusters kept ready (docs/reference.md, "Clusters kept
+//         ready"), made on the first run from penalty_clusters('links') as
+//         (seller_id, entity = its cluster), indexed on both
+//   (vii) standings with links at threads 1 (no worker) and 2
+// ROWS = 10,000,000 is the opt-in scale run (bench/README.md, "Links").
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -132,6 +139,18 @@ int main(int argc, char** argv) {
     const Result without = run(q + "('taobao', 'violations', ?1)", {as_of});
     const Result with = run(q + "('taobao', 'violations', ?1, 'links')", {as_of});
     const Result with_cluster = run(q + "('taobao_cluster', 'violations', ?1, 'links')", {as_of});
+    auto run_threads = [&](int threads, const std::string& sql) {
+        return in_child([&] {
+            sqlite3* db = open_db(path, module);
+            one_row(db, fmt::format("SELECT penalty_config('threads', {})", threads));
+            std::string r = one_row(db, sql, {as_of});
+            sqlite3_close(db);
+            return r;
+        });
+    };
+    const Result with_1 = run_threads(1, q + "('taobao', 'violations', ?1, 'links')");
+    const Result with_2 = run_threads(2, q + "('taobao', 'violations', ?1, 'links')");
+    const Result without_1 = run_threads(1, q + "('taobao', 'violations', ?1)");
 
     // (v) one seller with links, by pushdown: sellers with events, median of 2,001.
     sqlite3* db = open_db(path, module);
@@ -156,6 +175,59 @@ int main(int argc, char** argv) {
         }
         sqlite3_finalize(st);
     }
+
+    // (vi) the largest cluster, each of its sellers once, with the links and
+    // with the clusters kept ready (made here on the first run).
+    if (one_row(db, "SELECT count(*) FROM sqlite_master WHERE name = 'links_ready'") == "0") {
+        const auto t0 = std::chrono::steady_clock::now();
+        exec(db, "CREATE TABLE links_ready AS SELECT seller_id, cluster AS entity FROM penalty_clusters('links');"
+                 "CREATE INDEX links_ready_seller ON links_ready(seller_id);"
+                 "CREATE INDEX links_ready_entity ON links_ready(entity); ANALYZE links_ready");
+        fmt::print("made links_ready from penalty_clusters('links') in {:.3f} s\n",
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::vector<std::string> big;
+    {
+        sqlite3_stmt* st = nullptr;
+        const char* sql = "SELECT seller_id FROM penalty_clusters('links') WHERE cluster ="
+                          " (SELECT cluster FROM penalty_clusters('links') ORDER BY size DESC, cluster LIMIT 1)";
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) die(sqlite3_errmsg(db));
+        while (sqlite3_step(st) == SQLITE_ROW) big.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+    }
+    const std::size_t cluster_size = big.size();
+    if (big.size() > 501) {  // at most 501 of its sellers, evenly spread
+        std::vector<std::string> some;
+        for (std::size_t k = 0; k < 501; ++k) some.push_back(big[k * (big.size() - 1) / 500]);
+        big = std::move(some);
+    }
+    std::vector<double> big_links, big_ready;
+    std::string big_answers[2];
+    for (const char* links_name : {"links", "links_ready"}) {
+        const bool ready = std::string(links_name) == "links_ready";
+        sqlite3_stmt* st = nullptr;
+        const std::string sql = fmt::format(
+            "SELECT points, closure_at, cluster, linked_closure_at FROM penalty_standings('taobao', 'violations', ?1, '{}')"
+            " WHERE seller_id = ?2", links_name);
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) die(sqlite3_errmsg(db));
+        auto& out = ready ? big_ready : big_links;
+        for (const std::string& seller : big) {
+            const auto t0 = std::chrono::steady_clock::now();
+            sqlite3_bind_text(st, 1, as_of.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, std::atoll(seller.c_str()));
+            while (sqlite3_step(st) == SQLITE_ROW)
+                for (int c = 0; c < 4; ++c) {
+                    const unsigned char* t = sqlite3_column_text(st, c);
+                    big_answers[ready] += t ? reinterpret_cast<const char*>(t) : "NULL";
+                    big_answers[ready] += c == 3 ? '\n' : '|';
+                }
+            if (sqlite3_errcode(db) != SQLITE_OK && sqlite3_errcode(db) != SQLITE_DONE) die(sqlite3_errmsg(db));
+            sqlite3_reset(st);
+            out.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+        }
+        sqlite3_finalize(st);
+    }
+    if (big_answers[0] != big_answers[1]) die("(vi): links_ready gives other standings than links for the largest cluster");
     sqlite3_close(db);
     auto median = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
@@ -189,6 +261,12 @@ int main(int argc, char** argv) {
                with_cluster.seconds, with_cluster.max_rss_kb / 1024.0, with_cluster.answer, with_cluster.seconds / without.seconds);
     fmt::print("(v)   one seller by pushdown: with links {:.1f} us median, {:.1f} us p99; without links {:.1f} us median\n",
                median(lookups), p99(lookups), median(lookups_plain));
+    fmt::print("(vi)  largest cluster ({} sellers), {} of its sellers by pushdown: links {:.1f} us median, {:.1f} us p99;"
+               " links_ready {:.1f} us median, {:.1f} us p99 (the same rows)\n",
+               cluster_size, big.size(), median(big_links), p99(big_links), median(big_ready), p99(big_ready));
+    fmt::print("(vii) with links, threads 1 {:8.3f} s [{}]; threads 2 {:8.3f} s [{}]; without links, threads 1 {:8.3f} s\n",
+               with_1.seconds, with_1.answer, with_2.seconds, with_2.answer, without_1.seconds);
+    if (with_1.answer != with.answer || with_2.answer != with.answer) die("(vii): threads 1 and 2 disagree with links");
     fmt::print("process baseline peak {:.1f} MiB (checksum {})\n", idle.max_rss_kb / 1024.0, cluster_sum);
     return 0;
 }
