@@ -65,7 +65,7 @@ struct KeyTable::Probe {
     std::uint64_t hash = 0;
 };
 
-KeyTable::Probe KeyTable::probe_of(const ValueView& v) {
+KeyTable::Probe KeyTable::probe_of(const ValueView& v, bool hashed) {
     Probe p;
     p.kind = v.kind;
     switch (v.kind) {
@@ -84,6 +84,7 @@ KeyTable::Probe KeyTable::probe_of(const ValueView& v) {
         case Kind::Blob: p.s = v.s; break;
         case Kind::Null: break;
     }
+    if (!hashed) return p;
     switch (p.kind) {
         case Kind::Text: p.hash = hash_bytes(p.s, 1); break;
         case Kind::Blob: p.hash = hash_bytes(p.s, 2); break;
@@ -136,6 +137,8 @@ std::uint32_t KeyTable::find(const ValueView& v) const {
     }
 }
 
+bool KeyTable::is(std::uint32_t id, const ValueView& v) const { return equal(recs_[id], probe_of(v, false)); }
+
 std::uint32_t KeyTable::intern(const ValueView& v) {
     if (2 * (recs_.size() + 1) > slots_.size()) grow(std::max<std::size_t>(16, 2 * slots_.size()));
     const Probe p = probe_of(v);
@@ -181,6 +184,16 @@ int KeyTable::compare(std::uint32_t a, std::uint32_t b) const {
         return i < j ? -1 : i > j ? 1 : 0;
     }
     return penalty::compare(view(a), view(b));
+}
+
+void KeyTable::shrink() {
+    recs_.shrink_to_fit();
+    arena_.shrink_to_fit();
+}
+
+void KeyTable::seal() {
+    slots_ = {};
+    shrink();
 }
 
 std::size_t KeyTable::memory() const {

@@ -36,6 +36,8 @@ public:
     std::uint32_t intern(const ValueView& v);
     // The id of `v`, or npos.
     std::uint32_t find(const ValueView& v) const;
+    // Whether key `id` is `v` (in SQL), without a hash or a probe.
+    bool is(std::uint32_t id, const ValueView& v) const;
 
     std::size_t size() const { return recs_.size(); }
     // Key `id` as a view (a whole REAL is an INTEGER) or an owned key.
@@ -47,6 +49,12 @@ public:
     // <0, 0, >0 as key a is before, equal to or after key b in SQLite's order.
     int compare(std::uint32_t a, std::uint32_t b) const;
 
+    // Frees spare capacity (after the last intern()).
+    void shrink();
+    // shrink() and frees the id table: view(), key() and compare() still
+    // work; find() and intern() may not be called after.
+    void seal();
+
     // Bytes held (capacities), for tests and benchmarks.
     std::size_t memory() const;
 
@@ -57,7 +65,7 @@ private:
         Kind kind = Kind::Null;
     };
     struct Probe;
-    static Probe probe_of(const ValueView& v);
+    static Probe probe_of(const ValueView& v, bool hashed = true);
     bool equal(const Rec& r, const Probe& p) const;
     std::uint64_t hash(const Rec& r) const;
     void grow(std::size_t capacity);

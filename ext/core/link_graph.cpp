@@ -33,7 +33,8 @@ void adjacency(std::size_t n, const std::vector<std::pair<std::uint32_t, std::ui
 }  // namespace
 
 void LinkGraph::add(const ValueView& seller, const ValueView& entity) {
-    const std::uint32_t s = sellers_.intern(seller);
+    if (last_seller_ == KeyTable::npos || !sellers_.is(last_seller_, seller)) last_seller_ = sellers_.intern(seller);
+    const std::uint32_t s = last_seller_;
     const std::uint32_t e = entities_.intern(entity);
     edges_.emplace_back(s, e);
 }
@@ -65,29 +66,44 @@ std::vector<std::uint32_t> LinkGraph::sorted_sellers() const {
 }
 
 void LinkGraph::finish() {
+    // Entities are looked up no more: their id table goes before the rest
+    // is allocated (a lower peak).
+    entities_.seal();
+    sellers_.shrink();
     const auto ns = static_cast<std::uint32_t>(sellers_.size());
     const auto ne = static_cast<std::uint32_t>(entities_.size());
     // Disjoint sets over sellers [0, ns) and entities [ns, ns + ne), union by size.
     parent_.resize(ns + ne);
-    std::vector<std::uint32_t> weight(ns + ne, 1);
     for (std::uint32_t x = 0; x < ns + ne; ++x) parent_[x] = x;
-    for (const auto& [s, e] : edges_) {
-        std::uint32_t a = root(s), b = root(ns + e);
-        if (a == b) continue;
-        if (weight[a] < weight[b]) std::swap(a, b);
-        parent_[b] = a;
-        weight[a] += weight[b];
+    {
+        std::vector<std::uint32_t> weight(ns + ne, 1);
+        for (const auto& [s, e] : edges_) {
+            std::uint32_t a = root(s), b = root(ns + e);
+            if (a == b) continue;
+            if (weight[a] < weight[b]) std::swap(a, b);
+            parent_[b] = a;
+            weight[a] += weight[b];
+        }
     }
     // Sellers in SQLite's order, grouped by their set: the first of each
     // group names the cluster.
     const std::vector<std::uint32_t> sorted = sorted_sellers();
-    std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
-    cluster_.resize(ns);
-    for (std::uint32_t s : sorted) {
-        std::uint32_t& name = name_of_root[root(s)];
-        if (name == UINT32_MAX) name = s;
-        cluster_[s] = name;
+    {
+        std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
+        cluster_.resize(ns);
+        for (std::uint32_t s : sorted) {
+            std::uint32_t& name = name_of_root[root(s)];
+            if (name == UINT32_MAX) name = s;
+            cluster_[s] = name;
+        }
+        cluster_entities_.assign(ns, 0);
+        for (std::uint32_t e = 0; e < ne; ++e) {
+            const std::uint32_t name = name_of_root[root(ns + e)];
+            if (name != UINT32_MAX) ++cluster_entities_[name];
+        }
     }
+    parent_.clear();
+    parent_.shrink_to_fit();
     // Grouped by cluster, clusters in the order of their names, each in
     // SQLite's order (a stable counting sort of `sorted` by cluster name).
     first_.assign(ns, 0);
@@ -104,17 +120,10 @@ void LinkGraph::finish() {
         std::vector<std::uint32_t> next(first_);
         for (std::uint32_t s : sorted) order_[next[cluster_[s]]++] = s;
     }
-    cluster_entities_.assign(ns, 0);
-    for (std::uint32_t e = 0; e < ne; ++e) {
-        const std::uint32_t name = name_of_root[root(ns + e)];
-        if (name != UINT32_MAX) ++cluster_entities_[name];
-    }
     adjacency(ns, edges_, false, seller_edges_begin_, seller_edges_);
     adjacency(ne, edges_, true, entity_edges_begin_, entity_edges_);
     edges_.clear();
     edges_.shrink_to_fit();
-    parent_.clear();
-    parent_.shrink_to_fit();
 }
 
 std::span<const std::uint32_t> LinkGraph::members(std::uint32_t s) const {

@@ -77,6 +77,7 @@ private:
     std::vector<std::uint32_t> sorted_sellers() const;
 
     KeyTable sellers_, entities_;
+    std::uint32_t last_seller_ = KeyTable::npos;  // add()'s previous seller: rows often come by seller
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;  // (seller, entity), one per row
     std::vector<std::uint32_t> parent_;            // disjoint sets: sellers, then entities
     std::vector<std::uint32_t> cluster_;           // per seller: its cluster's smallest seller

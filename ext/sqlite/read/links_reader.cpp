@@ -28,7 +28,9 @@ public:
     // links (core's links_row) to `row(seller, entity)`.
     template <class F>
     void each(sqlite3_value* key, F&& row) {
-        check_rc(db_, sqlite3_reset(st_.get()), fmt::format("links {}", table_.literal));
+        // Messages are formatted only on an error: a look-up allocates nothing.
+        if (const int rc = sqlite3_reset(st_.get()); rc != SQLITE_OK)
+            check_rc(db_, rc, fmt::format("links {}", table_.literal));
         if (key) check_rc(db_, sqlite3_bind_value(st_.get(), 1, key), "binding links");
         int rc;
         while ((rc = sqlite3_step(st_.get())) == SQLITE_ROW) {
@@ -36,7 +38,7 @@ public:
             const ValueView seller = column_view(st_.get(), 0);
             if (links_row(seller, entity, table_.literal)) row(seller, entity);
         }
-        check_rc(db_, rc, fmt::format("reading links {}", table_.literal));
+        if (rc != SQLITE_DONE) check_rc(db_, rc, fmt::format("reading links {}", table_.literal));
     }
 
     sqlite3_value* column(int c) { return sqlite3_column_value(st_.get(), c); }
