@@ -19,18 +19,6 @@ bool links_row(const ValueView& seller, const ValueView& entity, std::string_vie
 
 namespace {
 
-std::uint32_t intern(std::unordered_map<ValueKey, std::uint32_t, ValueKeyHash>& ids, std::vector<ValueKey>& keys,
-                     const ValueView& v) {
-    ValueKey k = ValueKey::of(v);
-    auto it = ids.find(k);
-    if (it != ids.end()) return it->second;
-    if (keys.size() >= UINT32_MAX / 2) throw Error("more than 2147483647 distinct sellers or entities in links");
-    const auto id = static_cast<std::uint32_t>(keys.size());
-    keys.push_back(k);
-    ids.emplace(std::move(k), id);
-    return id;
-}
-
 // Compressed adjacency: for each of n nodes, the targets of its pairs.
 void adjacency(std::size_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, bool reverse,
                std::vector<std::uint32_t>& begin, std::vector<std::uint32_t>& targets) {
@@ -45,14 +33,15 @@ void adjacency(std::size_t n, const std::vector<std::pair<std::uint32_t, std::ui
 }  // namespace
 
 void LinkGraph::add(const ValueView& seller, const ValueView& entity) {
-    const std::uint32_t s = intern(seller_ids_, sellers_, seller);
-    const std::uint32_t e = intern(entity_ids_, entity_keys_, entity);
+    if (last_seller_ == KeyTable::npos || !sellers_.is(last_seller_, seller)) last_seller_ = sellers_.intern(seller);
+    const std::uint32_t s = last_seller_;
+    const std::uint32_t e = entities_.intern(entity);
     edges_.emplace_back(s, e);
 }
 
-std::int64_t LinkGraph::find_seller(const ValueKey& k) const {
-    auto it = seller_ids_.find(k);
-    return it == seller_ids_.end() ? -1 : static_cast<std::int64_t>(it->second);
+std::int64_t LinkGraph::find_seller(const ValueView& v) const {
+    const std::uint32_t id = sellers_.find(v);
+    return id == KeyTable::npos ? -1 : static_cast<std::int64_t>(id);
 }
 
 std::uint32_t LinkGraph::root(std::uint32_t x) {
@@ -60,53 +49,81 @@ std::uint32_t LinkGraph::root(std::uint32_t x) {
     return x;
 }
 
-void LinkGraph::finish() {
+std::vector<std::uint32_t> LinkGraph::sorted_sellers() const {
     const auto ns = static_cast<std::uint32_t>(sellers_.size());
-    const auto ne = static_cast<std::uint32_t>(entity_keys_.size());
+    std::vector<std::uint32_t> out(ns);
+    if (sellers_.all_integers()) {
+        // All INTEGERs: sort (value, id) pairs, no key look-ups.
+        std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(ns);
+        for (std::uint32_t s = 0; s < ns; ++s) by_value[s] = {sellers_.integer(s), s};
+        std::sort(by_value.begin(), by_value.end());
+        for (std::uint32_t k = 0; k < ns; ++k) out[k] = by_value[k].second;
+        return out;
+    }
+    for (std::uint32_t s = 0; s < ns; ++s) out[s] = s;
+    std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) { return sellers_.compare(a, b) < 0; });
+    return out;
+}
+
+void LinkGraph::finish() {
+    // Entities are looked up no more: their id table goes before the rest
+    // is allocated (a lower peak).
+    entities_.seal();
+    sellers_.shrink();
+    const auto ns = static_cast<std::uint32_t>(sellers_.size());
+    const auto ne = static_cast<std::uint32_t>(entities_.size());
     // Disjoint sets over sellers [0, ns) and entities [ns, ns + ne), union by size.
     parent_.resize(ns + ne);
-    std::vector<std::uint32_t> weight(ns + ne, 1);
     for (std::uint32_t x = 0; x < ns + ne; ++x) parent_[x] = x;
-    for (const auto& [s, e] : edges_) {
-        std::uint32_t a = root(s), b = root(ns + e);
-        if (a == b) continue;
-        if (weight[a] < weight[b]) std::swap(a, b);
-        parent_[b] = a;
-        weight[a] += weight[b];
+    {
+        std::vector<std::uint32_t> weight(ns + ne, 1);
+        for (const auto& [s, e] : edges_) {
+            std::uint32_t a = root(s), b = root(ns + e);
+            if (a == b) continue;
+            if (weight[a] < weight[b]) std::swap(a, b);
+            parent_[b] = a;
+            weight[a] += weight[b];
+        }
     }
     // Sellers in SQLite's order, grouped by their set: the first of each
     // group names the cluster.
-    order_.resize(ns);
-    for (std::uint32_t s = 0; s < ns; ++s) order_[s] = s;
-    std::sort(order_.begin(), order_.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return compare(sellers_[a], sellers_[b]) < 0; });
-    std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
-    cluster_.resize(ns);
-    for (std::uint32_t s : order_) {
-        std::uint32_t& name = name_of_root[root(s)];
-        if (name == UINT32_MAX) name = s;
-        cluster_[s] = name;
+    const std::vector<std::uint32_t> sorted = sorted_sellers();
+    {
+        std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
+        cluster_.resize(ns);
+        for (std::uint32_t s : sorted) {
+            std::uint32_t& name = name_of_root[root(s)];
+            if (name == UINT32_MAX) name = s;
+            cluster_[s] = name;
+        }
+        cluster_entities_.assign(ns, 0);
+        for (std::uint32_t e = 0; e < ne; ++e) {
+            const std::uint32_t name = name_of_root[root(ns + e)];
+            if (name != UINT32_MAX) ++cluster_entities_[name];
+        }
     }
-    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return compare(sellers_[cluster_[a]], sellers_[cluster_[b]]) < 0;
-    });
+    parent_.clear();
+    parent_.shrink_to_fit();
+    // Grouped by cluster, clusters in the order of their names, each in
+    // SQLite's order (a stable counting sort of `sorted` by cluster name).
     first_.assign(ns, 0);
     size_.assign(ns, 0);
-    for (std::uint32_t k = 0; k < ns; ++k) {
-        const std::uint32_t c = cluster_[order_[k]];
-        if (size_[c]++ == 0) first_[c] = k;
-    }
-    cluster_entities_.assign(ns, 0);
-    for (std::uint32_t e = 0; e < ne; ++e) {
-        const std::uint32_t name = name_of_root[root(ns + e)];
-        if (name != UINT32_MAX) ++cluster_entities_[name];
+    for (std::uint32_t s : sorted) ++size_[cluster_[s]];
+    std::uint32_t at = 0;
+    for (std::uint32_t s : sorted)
+        if (cluster_[s] == s) {
+            first_[s] = at;
+            at += size_[s];
+        }
+    order_.resize(ns);
+    {
+        std::vector<std::uint32_t> next(first_);
+        for (std::uint32_t s : sorted) order_[next[cluster_[s]]++] = s;
     }
     adjacency(ns, edges_, false, seller_edges_begin_, seller_edges_);
     adjacency(ne, edges_, true, entity_edges_begin_, entity_edges_);
     edges_.clear();
     edges_.shrink_to_fit();
-    parent_.clear();
-    parent_.shrink_to_fit();
 }
 
 std::span<const std::uint32_t> LinkGraph::members(std::uint32_t s) const {
@@ -119,7 +136,7 @@ LinkGraph::PathsTo LinkGraph::paths_to(std::uint32_t to) const {
     PathsTo out;
     out.graph_ = this;
     out.to_ = to;
-    std::vector<bool> entity_seen(entity_keys_.size(), false);
+    std::vector<bool> entity_seen(entities_.size(), false);
     std::deque<std::uint32_t> queue{to};
     out.next_.emplace(to, std::make_pair(to, 0u));
     while (!queue.empty()) {
@@ -139,7 +156,7 @@ LinkGraph::PathsTo LinkGraph::paths_to(std::uint32_t to) const {
 std::vector<ValueKey> LinkGraph::PathsTo::path(std::uint32_t from) const {
     std::vector<ValueKey> out;
     if (!next_.count(from)) return out;
-    for (std::uint32_t s = from; s != to_; s = next_.at(s).first) out.push_back(graph_->entity_keys_[next_.at(s).second]);
+    for (std::uint32_t s = from; s != to_; s = next_.at(s).first) out.push_back(graph_->entities_.key(next_.at(s).second));
     return out;
 }
 

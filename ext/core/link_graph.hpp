@@ -6,7 +6,9 @@
 // with a NULL entity are the caller's to skip); finish() computes the
 // clusters with a disjoint-set forest (union by size, path halving), in
 // O(rows · α) time and O(sellers + entities) memory. A cluster is named by
-// its smallest seller in SQLite's order (value_key.hpp).
+// its smallest seller in SQLite's order (value_key.hpp). Sellers and
+// entities are interned in KeyTables (key_table.hpp): 32-bit ids, no
+// ValueKey per row or per key.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/key_table.hpp"
 #include "core/value_key.hpp"
 
 namespace penalty {
@@ -27,15 +30,22 @@ bool links_row(const ValueView& seller, const ValueView& entity, std::string_vie
 
 class LinkGraph {
 public:
+    // Room for `rows` links rows (a hint: more may be added).
+    void reserve(std::size_t rows) { edges_.reserve(rows); }
     // One links row.
     void add(const ValueView& seller, const ValueView& entity);
 
     // Computes the clusters; call once, after the last add().
     void finish();
 
-    const ValueKey& seller(std::uint32_t s) const { return sellers_[s]; }
+    // Seller s: an owned key, or a view valid as long as the graph (after
+    // finish(); before it, until the next add()).
+    ValueKey seller(std::uint32_t s) const { return sellers_.key(s); }
+    ValueView seller_view(std::uint32_t s) const { return sellers_.view(s); }
+    std::size_t seller_count() const { return sellers_.size(); }
     // The seller's id, or -1 when it is in no links row.
-    std::int64_t find_seller(const ValueKey& k) const;
+    std::int64_t find_seller(const ValueKey& k) const { return find_seller(k.view()); }
+    std::int64_t find_seller(const ValueView& v) const;
 
     // After finish(): seller s's cluster (the id of its smallest seller),
     // the cluster's sellers (ascending in SQLite's order) and its number of
@@ -63,9 +73,11 @@ public:
 
 private:
     std::uint32_t root(std::uint32_t x);
+    // Every seller id, in SQLite's order of the sellers.
+    std::vector<std::uint32_t> sorted_sellers() const;
 
-    std::unordered_map<ValueKey, std::uint32_t, ValueKeyHash> seller_ids_, entity_ids_;
-    std::vector<ValueKey> sellers_, entity_keys_;
+    KeyTable sellers_, entities_;
+    std::uint32_t last_seller_ = KeyTable::npos;  // add()'s previous seller: rows often come by seller
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;  // (seller, entity), one per row
     std::vector<std::uint32_t> parent_;            // disjoint sets: sellers, then entities
     std::vector<std::uint32_t> cluster_;           // per seller: its cluster's smallest seller

@@ -78,7 +78,7 @@ void ClusterScan::read_events(Connection& conn, std::string_view source, sqlite3
         return;
     }
     for (std::uint32_t m : graph_.members(static_cast<std::uint32_t>(id))) {
-        const ValueView member = graph_.seller(m).view();
+        const ValueView member = graph_.seller_view(m);
         reader.start(conn.db(), source, &member);
         read_one();
     }

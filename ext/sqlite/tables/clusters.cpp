@@ -33,7 +33,7 @@ struct Clusters {
             graph_ = seller ? read_cluster(conn.db(), links, seller) : read_links(conn.db(), links);
             rows_.clear();
             if (seller) {
-                const std::int64_t s = graph_.find_seller(ValueKey::of(view_of(seller)));
+                const std::int64_t s = graph_.find_seller(view_of(seller));
                 if (s >= 0) rows_.push_back(static_cast<std::uint32_t>(s));
             } else {
                 rows_.assign(graph_.ordered().begin(), graph_.ordered().end());
@@ -45,8 +45,8 @@ struct Clusters {
         void column(sqlite3_context* ctx, int col) const {
             const std::uint32_t s = rows_[at_];
             switch (static_cast<Column>(col)) {
-                case kSeller: result_view(ctx, graph_.seller(s).view()); break;
-                case kCluster: result_view(ctx, graph_.seller(graph_.cluster(s)).view()); break;
+                case kSeller: result_view(ctx, graph_.seller_view(s)); break;
+                case kCluster: result_view(ctx, graph_.seller_view(graph_.cluster(s))); break;
                 case kSize: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(graph_.members(s).size())); break;
                 case kEntities: sqlite3_result_int64(ctx, graph_.entities(s)); break;
             }
