@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
         std::filesystem::copy_file(events_db, path);
         sqlite3* db = open_db(path, module);
         exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
+        one_row(db, "SELECT penalty_install()");  // rule tables of an older release: upgraded
         fill_links(db, "links", rows, 20261129);
         fill_links(db, "small_links", cte_rows, 7);
         // taobao with the prior record across a cluster and closures through links.
