@@ -26,6 +26,7 @@
 #include "source.hpp"
 #include "penalty.h"
 
+using capi::bind_seller;
 using capi::configure;
 using capi::Db;
 using capi::kLedger;
@@ -193,9 +194,9 @@ namespace {
 
 // A links table over the sellers of make_source (0 .. sellers - 1, mixed
 // storage classes) and `extra` sellers only in links: `rows` rows, entities
-// from a few hundred (INTEGER or TEXT; 1 in 20 NULL), so that clusters of
-// all sizes form. Also the ruleset 'tc': 't' with prior_scope 'cluster'
-// and link_closes.
+// from 300 (INTEGER or TEXT; 1 in 20 NULL), so that clusters of
+// all sizes form. Also the ruleset 'tc': 't' with prior_scope 'cluster',
+// link_closes, and 12 general points closing (closures are rare in 't').
 void add_links(const char* path, int sellers, int extra, int rows) {
     Db db(path);
     REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
@@ -206,7 +207,8 @@ void add_links(const char* path, int sellers, int extra, int rows) {
             "INSERT INTO penalty_violation(ruleset, code, track, points)"
             " SELECT 'tc', code, track, points FROM penalty_violation WHERE ruleset = 't';"
             "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes)"
-            " SELECT 'tc', track, points, sanction, days, closes FROM penalty_threshold WHERE ruleset = 't';"
+            " SELECT 'tc', track, points, iif(points = 12, 'close', sanction), iif(points = 12, NULL, days),"
+            " iif(points = 12, 1, closes) FROM penalty_threshold WHERE ruleset = 't';"
             "CREATE TABLE links(seller_id, entity); BEGIN");
     std::mt19937_64 rng(20261208);
     sqlite3_stmt* st = nullptr;
@@ -214,7 +216,7 @@ void add_links(const char* path, int sellers, int extra, int rows) {
     for (int k = 0; k < rows; ++k) {
         const int seller = static_cast<int>(rng() % static_cast<std::uint64_t>(sellers + extra));
         bind_seller(st, 1, seller, rng() % 3 == 0);
-        const int entity = static_cast<int>(rng() % 700);
+        const int entity = static_cast<int>(rng() % 300);
         if (rng() % 20 == 0) sqlite3_bind_null(st, 2);
         else if (entity % 2) sqlite3_bind_int(st, 2, entity);
         else sqlite3_bind_text(st, 2, ("e" + std::to_string(entity)).c_str(), -1, SQLITE_TRANSIENT);
@@ -237,8 +239,8 @@ TEST_CASE("with links: every threads setting and read strategy gives the rows of
         "SELECT count(*) FROM (SELECT seller_id FROM events UNION SELECT seller_id FROM links WHERE entity IS NOT NULL)"));
     REQUIRE(sellers > 2600);
     const char* const tables[] = {
-        "penalty_standings('t', 'events', '2018-06-30', 'links')",
-        "penalty_standings('tc', 'events', '2017-09-30', 'links')",
+        "penalty_standings('t', 'events', '2018-12-31', 'links')",
+        "penalty_standings('tc', 'events', '2018-12-31', 'links')",
         "penalty_ledger('tc', 'events', NULL, 'links')",
         "penalty_ledger('t', 'events', '2017-06-30', 'links')",
     };
@@ -252,13 +254,17 @@ TEST_CASE("with links: every threads setting and read strategy gives the rows of
             CHECK(expected.size() == sellers);
             // Closures through links, and the seller order of SQLite.
             const std::string where = " FROM " + from + " WHERE linked_closure_at IS NOT NULL";
-            CHECK(std::stoi(db.one("SELECT count(*)" + where)) > 10);
-            if (from.find("'tc'") != std::string::npos)  // link_closes
+            INFO("closures: " << db.one("SELECT count(closure_at) || ' ' || count(linked_closure_at) FROM " + from));
+            if (from.find("'tc'") != std::string::npos) {  // link_closes
+                CHECK(std::stoi(db.one("SELECT count(*)" + where)) > 10);
                 CHECK(std::stoi(db.one("SELECT count(*)" + where + " AND closure_at = linked_closure_at")) > 10);
-            CHECK(db.one("SELECT group_concat(quote(seller_id), '|') FROM (SELECT seller_id FROM " + from + ")") ==
-                  db.one("SELECT group_concat(quote(seller_id), '|') FROM (SELECT seller_id FROM events UNION"
+            }
+            // (A whole REAL as INTEGER: UNION keeps either spelling of a seller.)
+            const std::string id = "quote(iif(typeof(s) = 'real' AND s = CAST(s AS INTEGER), CAST(s AS INTEGER), s))";
+            CHECK(db.one("SELECT group_concat(" + id + ", '|') FROM (SELECT seller_id AS s FROM " + from + ")") ==
+                  db.one("SELECT group_concat(" + id + ", '|') FROM (SELECT seller_id AS s FROM events UNION"
                          " SELECT seller_id FROM links WHERE entity IS NOT NULL ORDER BY 1)"));
-        } else {
+        } else if (from.find("NULL") != std::string::npos) {
             CHECK(expected.size() == 30000);
         }
         for (int threads : {1, 2, 4})
