@@ -14,7 +14,7 @@ namespace {
 // (§6: with prior_scope = 'cluster' they share one prior record, in one
 // merged order: time, then seller, then the seller's own order); with
 // `ledger`, keeps each event's row.
-std::vector<std::unique_ptr<Evaluator>> push_events(const Ruleset& r, std::vector<LinkedSeller*>& unit,
+std::vector<std::unique_ptr<Evaluator>> push_events(const Ruleset& r, std::span<LinkedSeller* const> unit,
                                                     std::optional<Time> as_of, bool ledger,
                                                     Evaluator::SharedRecord& shared) {
     const bool shared_prior = r.prior_scope_cluster && unit.size() > 1;
@@ -60,7 +60,7 @@ std::string linked_reason(const LinkedSeller& s, const LinkedSeller& closer, con
 // member (ties: the smaller seller; unit is in seller order); with
 // link_closes, a member whose linked closure comes before its own is closed
 // then, its reason naming the entities on a shortest path to the closer.
-void close_through_links(const Ruleset& r, const LinkGraph& graph, std::vector<LinkedSeller*>& unit) {
+void close_through_links(const Ruleset& r, const LinkGraph& graph, std::span<LinkedSeller* const> unit) {
     // The two earliest own closures: every member's linked closure is the
     // first of them, the first's own is the second.
     const LinkedSeller *first = nullptr, *second = nullptr;
@@ -94,7 +94,7 @@ void close_through_links(const Ruleset& r, const LinkGraph& graph, std::vector<L
 
 }  // namespace
 
-void evaluate_cluster(const Ruleset& rules, const LinkGraph& graph, std::vector<LinkedSeller*>& unit,
+void evaluate_cluster(const Ruleset& rules, const LinkGraph& graph, std::span<LinkedSeller* const> unit,
                       std::optional<Time> as_of, bool ledger) {
     Evaluator::SharedRecord shared;
     const auto evs = push_events(rules, unit, as_of, ledger, shared);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,11 @@ struct LinkedSeller {
 // `as_of` (nullopt: every event and revocation, for the ledger). `ledger`:
 // fill every seller's ledger rows; else their standings (as_of required)
 // and closures through links.
-void evaluate_cluster(const Ruleset& rules, const LinkGraph& graph, std::vector<LinkedSeller*>& unit,
+//
+// Writes only into the sellers of `unit` (and reads `rules` and `graph`,
+// both const): clusters may be evaluated on several threads at once
+// (cluster_scan.hpp), each unit by one thread. Throws Error.
+void evaluate_cluster(const Ruleset& rules, const LinkGraph& graph, std::span<LinkedSeller* const> unit,
                       std::optional<Time> as_of, bool ledger);
 
 }  // namespace penalty

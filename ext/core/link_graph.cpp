@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <unordered_set>
 
 #include "core/error.hpp"
 
@@ -87,7 +88,8 @@ void LinkGraph::finish() {
     }
     // Sellers in SQLite's order, grouped by their set: the first of each
     // group names the cluster.
-    const std::vector<std::uint32_t> sorted = sorted_sellers();
+    sorted_ = sorted_sellers();
+    const std::vector<std::uint32_t>& sorted = sorted_;
     {
         std::vector<std::uint32_t> name_of_root(ns + ne, UINT32_MAX);
         cluster_.resize(ns);
@@ -136,7 +138,7 @@ LinkGraph::PathsTo LinkGraph::paths_to(std::uint32_t to) const {
     PathsTo out;
     out.graph_ = this;
     out.to_ = to;
-    std::vector<bool> entity_seen(entities_.size(), false);
+    std::unordered_set<std::uint32_t> entity_seen;  // the cluster's only: not a bitmap of every entity
     std::deque<std::uint32_t> queue{to};
     out.next_.emplace(to, std::make_pair(to, 0u));
     while (!queue.empty()) {
@@ -144,8 +146,7 @@ LinkGraph::PathsTo LinkGraph::paths_to(std::uint32_t to) const {
         queue.pop_front();
         for (std::uint32_t k = seller_edges_begin_[s]; k < seller_edges_begin_[s + 1]; ++k) {
             const std::uint32_t e = seller_edges_[k];
-            if (entity_seen[e]) continue;
-            entity_seen[e] = true;
+            if (!entity_seen.insert(e).second) continue;
             for (std::uint32_t j = entity_edges_begin_[e]; j < entity_edges_begin_[e + 1]; ++j)
                 if (out.next_.emplace(entity_edges_[j], std::make_pair(s, e)).second) queue.push_back(entity_edges_[j]);
         }

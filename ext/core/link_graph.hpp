@@ -54,6 +54,8 @@ public:
     std::span<const std::uint32_t> members(std::uint32_t s) const;
     // Every seller, by (cluster, SQLite order).
     std::span<const std::uint32_t> ordered() const { return order_; }
+    // Every seller, in SQLite's order.
+    std::span<const std::uint32_t> sorted() const { return sorted_; }
     std::uint32_t entities(std::uint32_t s) const { return cluster_entities_[cluster_[s]]; }
 
     // Shortest paths to seller `to` from every seller of its cluster: one
@@ -82,6 +84,7 @@ private:
     std::vector<std::uint32_t> parent_;            // disjoint sets: sellers, then entities
     std::vector<std::uint32_t> cluster_;           // per seller: its cluster's smallest seller
     std::vector<std::uint32_t> order_;             // sellers by (cluster, SQLite order)
+    std::vector<std::uint32_t> sorted_;            // sellers in SQLite's order
     std::vector<std::uint32_t> first_, size_;      // per cluster name: its run in order_
     std::vector<std::uint32_t> cluster_entities_;  // per cluster name: distinct entities
     // Adjacency for path(): entities of each seller, sellers of each entity.

@@ -7,6 +7,8 @@
 // source (past the first blocks of rows and chunks of sellers), and
 // a source of 65,536+ records, whose sort is split between two threads,
 // and threads = 1 after threads = 2 in one cursor (no worker left over).
+// With links (cluster_scan.hpp): every threads setting and read strategy
+// gives the rows of one thread, and a bad row the error without links.
 // The PENALTY_TSAN build runs this under ThreadSanitizer
 // (./run.sh test; README.md, "Tests").
 #include <doctest/doctest.h>
@@ -24,6 +26,7 @@
 #include "source.hpp"
 #include "penalty.h"
 
+using capi::bind_seller;
 using capi::configure;
 using capi::Db;
 using capi::kLedger;
@@ -185,6 +188,121 @@ TEST_CASE("a source of 65,536 records and more: the sort split between two threa
         CHECK((rows_of(db.db, kStandings) == expected));
     }
     std::remove(kBigPath);
+}
+
+namespace {
+
+// A links table over the sellers of make_source (0 .. sellers - 1, mixed
+// storage classes) and `extra` sellers only in links: `rows` rows, entities
+// from 300 (INTEGER or TEXT; 1 in 20 NULL), so that clusters of
+// all sizes form. Also the ruleset 'tc': 't' with prior_scope 'cluster',
+// link_closes, and 12 general points closing (closures are rare in 't').
+void add_links(const char* path, int sellers, int extra, int rows) {
+    Db db(path);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    db.exec("INSERT INTO penalty_ruleset(ruleset, tz_offset, repeat_days, description, prior_scope, link_closes)"
+            " VALUES('tc', '+08:00', 365, NULL, 'cluster', 1);"
+            "INSERT INTO penalty_track(ruleset, track, period, period_days)"
+            " SELECT 'tc', track, period, period_days FROM penalty_track WHERE ruleset = 't';"
+            "INSERT INTO penalty_violation(ruleset, code, track, points)"
+            " SELECT 'tc', code, track, points FROM penalty_violation WHERE ruleset = 't';"
+            "INSERT INTO penalty_threshold(ruleset, track, points, sanction, days, closes)"
+            " SELECT 'tc', track, points, iif(points = 12, 'close', sanction), iif(points = 12, NULL, days),"
+            " iif(points = 12, 1, closes) FROM penalty_threshold WHERE ruleset = 't';"
+            "CREATE TABLE links(seller_id, entity); BEGIN");
+    std::mt19937_64 rng(20261208);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db.db, "INSERT INTO links VALUES(?1, ?2)", -1, &st, nullptr) == SQLITE_OK);
+    for (int k = 0; k < rows; ++k) {
+        const int seller = static_cast<int>(rng() % static_cast<std::uint64_t>(sellers + extra));
+        bind_seller(st, 1, seller, rng() % 3 == 0);
+        const int entity = static_cast<int>(rng() % 300);
+        if (rng() % 20 == 0) sqlite3_bind_null(st, 2);
+        else if (entity % 2) sqlite3_bind_int(st, 2, entity);
+        else sqlite3_bind_text(st, 2, ("e" + std::to_string(entity)).c_str(), -1, SQLITE_TRANSIENT);
+        REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+        REQUIRE(sqlite3_reset(st) == SQLITE_OK);
+    }
+    sqlite3_finalize(st);
+    db.exec("COMMIT");
+}
+
+}  // namespace
+
+TEST_CASE("with links: every threads setting and read strategy gives the rows of threads = 1, stream") {
+    Source source;
+    add_links(kPath, 2500, 300, 1800);
+    Db db(kPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    // Every seller of events or of a links row with an entity, once.
+    const std::size_t sellers = std::stoul(db.one(
+        "SELECT count(*) FROM (SELECT seller_id FROM events UNION SELECT seller_id FROM links WHERE entity IS NOT NULL)"));
+    REQUIRE(sellers > 2600);
+    const char* const tables[] = {
+        "penalty_standings('t', 'events', '2018-12-31', 'links')",
+        "penalty_standings('tc', 'events', '2018-12-31', 'links')",
+        "penalty_ledger('tc', 'events', NULL, 'links')",
+        "penalty_ledger('t', 'events', '2017-06-30', 'links')",
+    };
+    for (const std::string from : tables) {
+        CAPTURE(from);
+        configure(db, 1, "stream");
+        const std::vector<std::string> expected = rows_of(db.db, from);
+        REQUIRE(!expected.empty());
+        REQUIRE(expected.back().rfind("ERROR", 0) == std::string::npos);
+        if (from.starts_with("penalty_standings")) {
+            CHECK(expected.size() == sellers);
+            // Closures through links, and the seller order of SQLite.
+            const std::string where = " FROM " + from + " WHERE linked_closure_at IS NOT NULL";
+            INFO("closures: " << db.one("SELECT count(closure_at) || ' ' || count(linked_closure_at) FROM " + from));
+            if (from.find("'tc'") != std::string::npos) {  // link_closes
+                CHECK(std::stoi(db.one("SELECT count(*)" + where)) > 10);
+                CHECK(std::stoi(db.one("SELECT count(*)" + where + " AND closure_at = linked_closure_at")) > 10);
+            }
+            // (A whole REAL as INTEGER: UNION keeps either spelling of a seller.)
+            const std::string id = "quote(iif(typeof(s) = 'real' AND s = CAST(s AS INTEGER), CAST(s AS INTEGER), s))";
+            CHECK(db.one("SELECT group_concat(" + id + ", '|') FROM (SELECT seller_id AS s FROM " + from + ")") ==
+                  db.one("SELECT group_concat(" + id + ", '|') FROM (SELECT seller_id AS s FROM events UNION"
+                         " SELECT seller_id FROM links WHERE entity IS NOT NULL ORDER BY 1)"));
+        } else if (from.find("NULL") != std::string::npos) {
+            CHECK(expected.size() == 30000);
+        }
+        for (int threads : {1, 2, 4})
+            for (const std::string strategy : {"stream", "sort", "auto", "sort64k", "auto64k"}) {
+                CAPTURE(threads);
+                CAPTURE(strategy);
+                configure(db, threads, strategy);
+                const std::vector<std::string> got = rows_of(db.db, from);
+                CHECK(got.size() == expected.size());
+                CHECK((got == expected));
+            }
+    }
+}
+
+TEST_CASE("with links, a bad row deep in the source: the error of the source read without links") {
+    std::remove(kPath);
+    make_source(kPath, 30000, 2500, true, 20000);
+    add_links(kPath, 2500, 300, 1800);
+    Db db(kPath);
+    REQUIRE(sqlite3_penalty_init(db.db, nullptr, nullptr) == SQLITE_OK);
+    for (const std::string from : {kStandings, kLedger}) {
+        const std::string linked = from.substr(0, from.size() - 1) + ", 'links')";
+        const std::string table = from.rfind("penalty_ledger", 0) == 0 ? "penalty_ledger('t', 'events', NULL, 'links')"
+                                                                       : linked;
+        for (const std::string strategy : {"stream", "sort", "sort64k"})
+            for (int threads : {1, 2}) {
+                CAPTURE(table);
+                CAPTURE(strategy);
+                CAPTURE(threads);
+                configure(db, threads, strategy);
+                const std::vector<std::string> without = rows_of(db.db, from);
+                const std::vector<std::string> with = rows_of(db.db, table);
+                REQUIRE(without.back().rfind("ERROR: ", 0) == 0);
+                CHECK(with.size() == 1);  // every row is computed before the first is handed out
+                CHECK(with.back() == without.back());
+            }
+    }
+    std::remove(kPath);
 }
 
 #ifdef __linux__

@@ -19,6 +19,8 @@
 // and penalty_standings(r, 'ev', T, 'links') (whole table and seller_id = ?)
 // on every seller at several T, and with penalty_ledger(r, 'ev', NULL, 'links')
 // on every event (status, points, closes). Prints the number of cases and comparisons.
+// Each case runs under one of the settings in turn (read_strategy 'stream' |
+// 'sort' | 'auto' x threads 1 | 2 | 4 x memory_budget large | 65536).
 // PENALTY_LINKS_CASES=n overrides the number of cases; PENALTY_LINKS_SEED the seed.
 #include <sqlite3.h>
 
@@ -559,6 +561,13 @@ int main() {
     for (long i = 0; i < n; ++i) {
         // Half the cases with indexes (pushdown by look-ups), half without.
         if (i == n / 2) exec(db, "CREATE INDEX links_s ON links(seller_id); CREATE INDEX links_e ON links(entity); CREATE INDEX ev_s ON ev(seller_id, occurred_at);");
+        // Each case under one of the settings, in turn: read_strategy x
+        // threads x memory_budget (the smallest: a sort spills).
+        const char* const strategies[] = {"stream", "sort", "auto"};
+        const int threads[] = {1, 2, 4};
+        const char* const budgets[] = {"4294967296", "65536"};
+        exec(db, std::string("SELECT penalty_config('read_strategy', '") + strategies[i % 3] + "'), penalty_config('threads', " +
+                     std::to_string(threads[i / 3 % 3]) + "), penalty_config('memory_budget', " + budgets[i / 9 % 2] + ")");
         run_case(db, rng, st);
     }
     sqlite3_close(db);

@@ -3,11 +3,22 @@
 // Sellers are evaluated cluster by cluster (core/cluster_eval.hpp).
 //
 // A cluster's sellers are not next to each other in the source's order, so
-// the whole source is read into memory first (one seller's events at a time
-// without links: seller_scan.hpp). With seller_id = ? only that seller's
-// cluster is read: its links by look-ups, its members' events by seller_id.
+// the whole source is read into memory first, through SellerScan
+// (seller_scan.hpp) as without links: the read strategy, memory_budget
+// (spilled runs), threads and the parallel read of the connection's
+// settings apply alike, and a bad row gives the same error. The sellers
+// read (in SQLite's order of seller_id) are merged with the sellers only in
+// links (sorted once into that order); the clusters are then grouped by
+// cluster id (a vector, no hash table) and evaluated on the query's
+// workers (threads - 1; none with threads = 1), in parts of whole clusters.
+// The rows and every value are those of one thread, in SQLite's order of
+// seller_id; an error of evaluation is the one the first failing cluster
+// (clusters ordered by their first seller) throws, as on one thread. With
+// seller_id = ? only that seller's cluster is read: its links by look-ups,
+// its members' events by seller_id, evaluated on the connection's thread.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +26,9 @@
 
 #include "core/cluster_eval.hpp"
 #include "core/link_graph.hpp"
+#include "core/worker_pool.hpp"
 #include "sqlite/base/connection.hpp"
+#include "sqlite/read/seller_scan.hpp"
 #include "sqlite/read/source_reader.hpp"
 
 namespace penalty::glue {
@@ -35,11 +48,21 @@ public:
     const Ruleset& rules() const { return *rules_; }
 
 private:
-    void read_events(Connection& conn, std::string_view source, sqlite3_value* seller, std::optional<Time> as_of);
+    void read_cluster_events(Connection& conn, std::string_view source, sqlite3_value* seller,
+                             std::optional<Time> as_of);
+    void add_link_sellers(std::vector<std::uint32_t> link_sellers);
+    void group_clusters();
+    void evaluate(WorkerPool* pool, std::optional<Time> as_of, bool ledger);
 
     std::shared_ptr<const Ruleset> rules_;
     LinkGraph graph_;
     std::vector<LinkedSeller> sellers_;
+    SellerScan scan_;       // a whole source
+    SourceReader reader_;   // seller_id = ?: the cluster's members one by one
+    // The clusters: unit u is members_[unit_begin_[u] .. unit_begin_[u + 1]),
+    // its sellers in SQLite's order; units ordered by their first seller.
+    std::vector<LinkedSeller*> members_;
+    std::vector<std::size_t> unit_begin_;
 };
 
 }  // namespace penalty::glue
