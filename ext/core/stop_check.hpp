@@ -26,7 +26,7 @@ public:
     // `poll` throws.
     bool operator()() {
         if (stopped_.load(std::memory_order_relaxed)) return true;
-        if (!poll_ || (++calls_ & 63) != 0 || std::this_thread::get_id() != owner_) return false;
+        if (!poll_ || std::this_thread::get_id() != owner_ || (++calls_ & 63) != 0) return false;
         const auto now = std::chrono::steady_clock::now();
         if (now - last_ < std::chrono::milliseconds(2)) return false;
         last_ = now;
