@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -142,6 +143,21 @@ inline void configure(Db& db, int threads, const std::string& strategy) {
     REQUIRE(db.one("SELECT penalty_config('read_strategy', '" + s + "')") == s);
     const char* budget = small ? "65536" : "4294967296";
     REQUIRE(db.one(std::string("SELECT penalty_config('memory_budget', ") + budget + ")") == budget);
+}
+
+// Every setting of threads × strategies gives `expected` from `from` (the
+// rows of one setting taken as the reference).
+inline void check_settings(Db& db, const std::string& from, const std::vector<std::string>& expected,
+                           std::initializer_list<int> threads, std::initializer_list<const char*> strategies) {
+    for (int t : threads)
+        for (const std::string strategy : strategies) {
+            CAPTURE(t);
+            CAPTURE(strategy);
+            configure(db, t, strategy);
+            const std::vector<std::string> got = rows_of(db.db, from);
+            CHECK(got.size() == expected.size());
+            CHECK((got == expected));
+        }
 }
 
 // The two tables over the source `events`.

@@ -27,6 +27,7 @@
 #include "penalty.h"
 
 using capi::bind_seller;
+using capi::check_settings;
 using capi::configure;
 using capi::Db;
 using capi::kLedger;
@@ -57,15 +58,7 @@ TEST_CASE("every threads setting and read strategy gives the rows of threads = 1
         const std::vector<std::string> expected = rows_of(db.db, from);
         REQUIRE(expected.size() == (from == kStandings ? 2500u : 30000u));
         REQUIRE(expected.back().rfind("ERROR", 0) == std::string::npos);
-        for (int threads : {1, 2, 3})
-            for (const std::string strategy : {"stream", "sort", "sort64k"}) {
-                CAPTURE(threads);
-                CAPTURE(strategy);
-                configure(db, threads, strategy);
-                const std::vector<std::string> got = rows_of(db.db, from);
-                CHECK(got.size() == expected.size());
-                CHECK((got == expected));
-            }
+        check_settings(db, from, expected, {1, 2, 3}, {"stream", "sort", "sort64k"});
     }
 }
 
@@ -267,15 +260,7 @@ TEST_CASE("with links: every threads setting and read strategy gives the rows of
         } else if (from.find("NULL") != std::string::npos) {
             CHECK(expected.size() == 30000);
         }
-        for (int threads : {1, 2, 4})
-            for (const std::string strategy : {"stream", "sort", "auto", "sort64k", "auto64k"}) {
-                CAPTURE(threads);
-                CAPTURE(strategy);
-                configure(db, threads, strategy);
-                const std::vector<std::string> got = rows_of(db.db, from);
-                CHECK(got.size() == expected.size());
-                CHECK((got == expected));
-            }
+        check_settings(db, from, expected, {1, 2, 4}, {"stream", "sort", "auto", "sort64k", "auto64k"});
     }
 }
 
